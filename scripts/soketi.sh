@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Soketi, a real Pusher-protocol server from npm, on 127.0.0.1 for local runs and integration tests.
+#   scripts/soketi.sh install|start|stop|status
+# Environment (defaults match the services' dev profile and the integration tests):
+#   SOKETI_PORT (6001), PUSHER_APP_ID (switchboard), PUSHER_KEY (switchboard-key), PUSHER_SECRET (switchboard-secret)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+node_dir="$here/node"
+state="$root/.switchboard/soketi"
+port="${SOKETI_PORT:-6001}"
+mkdir -p "$state"
+
+install() {
+  command -v npm >/dev/null || { echo "soketi: npm is not installed (apt-get install nodejs npm)" >&2; exit 1; }
+  if [ ! -x "$node_dir/node_modules/.bin/soketi" ] || [ ! -d "$node_dir/node_modules/pusher-js" ]; then
+    echo "soketi: installing @soketi/soketi and pusher-js from npm into scripts/node (about 30 s)"
+    (cd "$node_dir" && npm install --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
+
+start() {
+  install
+  if listening; then echo "soketi: something already listens on 127.0.0.1:$port, using it"; return 0; fi
+  # Config pins every listener and the cluster discovery to loopback: by default Soketi
+  # broadcasts UDP to 255.255.255.255, which must never leave this machine.
+  SOKETI_PORT="$port" \
+  SOKETI_DEFAULT_APP_ID="${PUSHER_APP_ID:-switchboard}" \
+  SOKETI_DEFAULT_APP_KEY="${PUSHER_KEY:-switchboard-key}" \
+  SOKETI_DEFAULT_APP_SECRET="${PUSHER_SECRET:-switchboard-secret}" \
+  SOKETI_EVENT_MAX_SIZE_IN_KB=10 \
+  nohup "$node_dir/node_modules/.bin/soketi" start --config="$node_dir/soketi.json" \
+    >"$state/soketi.log" 2>&1 &
+  echo $! >"$state/pid"
+  for _ in $(seq 1 100); do
+    if listening; then echo "soketi: listening on 127.0.0.1:$port (pid $(cat "$state/pid"), log $state/soketi.log)"; return 0; fi
+    kill -0 "$(cat "$state/pid")" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "soketi: did not start; last log lines:" >&2; tail -20 "$state/soketi.log" >&2; exit 1
+}
+
+stop() {
+  if [ -f "$state/pid" ]; then
+    pid=$(cat "$state/pid")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid"
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$state/pid"; echo "soketi: stopped"
+  else
+    echo "soketi: not started by this script"
+  fi
+}
+
+status() {
+  if listening; then echo "soketi: listening on 127.0.0.1:$port"; else echo "soketi: not running"; return 1; fi
+}
+
+case "${1:-}" in
+  install) install ;;
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: $0 install|start|stop|status" >&2; exit 2 ;;
+esac
