@@ -14,7 +14,7 @@ listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 classpath() {
   if [ ! -s "$state/classpath" ] || [ "$root/dev-broker/pom.xml" -nt "$state/classpath" ]; then
-    echo "kafka: resolving the broker's jars (dev-broker module)"
+    echo "kafka: resolving the broker's jars (dev-broker module)" >&2
     "$root/mvnw" -q -B -f "$root/pom.xml" -pl dev-broker dependency:build-classpath \
       -Dmdep.outputFile="$state/classpath" >"$state/resolve.log" 2>&1 \
       || { cat "$state/resolve.log" >&2; exit 1; }

@@ -1,0 +1,20 @@
+package io.switchboard.router;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** router-service: realtime.events in, realtime.publish (and realtime.events.dlq) out. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class RouterApplication {
+
+    /** The application with its own config file name (router-service.yml), so services can share one JVM in tests. */
+    public static SpringApplicationBuilder builder() {
+        return new SpringApplicationBuilder(RouterApplication.class).properties("spring.config.name=router-service");
+    }
+
+    public static void main(String[] args) {
+        builder().run(args);
+    }
+}

@@ -1,0 +1,68 @@
+package io.switchboard.testkit;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Soketi server (a real Pusher-protocol server) that integration tests publish to and subscribe through.
+ * It uses the one on 127.0.0.1:{@code SOKETI_PORT} (6001) when it answers, and otherwise starts it with
+ * {@code scripts/soketi.sh start} (installing it from npm on first use); {@code ./switchboard test} and CI start it
+ * before the tests. App credentials are the dev defaults, which scripts/soketi.sh gives Soketi.
+ */
+public final class Soketi {
+
+    public static final String APP_ID = "switchboard";
+    public static final String KEY = "switchboard-key";
+    public static final String SECRET = "switchboard-secret";
+
+    private static volatile boolean checked;
+
+    private Soketi() {}
+
+    public static int port() {
+        String port = System.getenv("SOKETI_PORT");
+        return port == null || port.isBlank() ? 6001 : Integer.parseInt(port);
+    }
+
+    /** Makes sure Soketi answers on 127.0.0.1, starting it when it does not. */
+    public static synchronized void ensureRunning() {
+        if (checked && listening()) {
+            return;
+        }
+        if (!listening()) {
+            Path script = ProjectRoot.path().resolve("scripts/soketi.sh");
+            if (!Files.isExecutable(script)) {
+                throw new IllegalStateException("Soketi does not answer on 127.0.0.1:" + port() + " and " + script
+                        + " is missing: start a Pusher-protocol server there");
+            }
+            try {
+                Process process = new ProcessBuilder("bash", script.toString(), "start")
+                        .inheritIO()
+                        .start();
+                if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                    throw new IllegalStateException(
+                            "scripts/soketi.sh start failed; see .switchboard/soketi/soketi.log");
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot run scripts/soketi.sh", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting Soketi", e);
+            }
+        }
+        checked = true;
+    }
+
+    public static boolean listening() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port()), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
