@@ -1,0 +1,21 @@
+package io.switchboard.publisher;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** publisher-service: realtime.publish in, Pusher out (realtime.publish.dlq for failures); the channel auth endpoint. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class PublisherApplication {
+
+    /** The application with its own config file name (publisher-service.yml), so services can share one JVM in tests. */
+    public static SpringApplicationBuilder builder() {
+        return new SpringApplicationBuilder(PublisherApplication.class)
+                .properties("spring.config.name=publisher-service");
+    }
+
+    public static void main(String[] args) {
+        builder().run(args);
+    }
+}

@@ -1,0 +1,82 @@
+package io.switchboard.publisher.auth;
+
+import com.pusher.rest.PusherAsync;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /api/realtime/pusher/auth} (contracts section 7): signs private channels for pusher-js and Laravel
+ * Echo, form-encoded or JSON, when the {@link ChannelAuthorizer} allows it. Signing is pusher-http-java's.
+ */
+@RestController
+@RequestMapping("/api/realtime/pusher")
+public class PusherAuthController {
+
+    private final ObjectProvider<PusherAsync> pusher;
+    private final ChannelAuthorizer authorizer;
+
+    public PusherAuthController(ObjectProvider<PusherAsync> pusher, ChannelAuthorizer authorizer) {
+        this.pusher = pusher;
+        this.authorizer = authorizer;
+    }
+
+    @PostMapping(path = "/auth", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+    public ResponseEntity<Object> authorizeForm(
+            @RequestParam(name = "socket_id", required = false) String socketId,
+            @RequestParam(name = "channel_name", required = false) String channel,
+            HttpServletRequest request) {
+        return authorize(socketId, channel, request);
+    }
+
+    @PostMapping(path = "/auth", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<Object> authorizeJson(@RequestBody Map<String, Object> body, HttpServletRequest request) {
+        return authorize(text(body.get("socket_id")), text(body.get("channel_name")), request);
+    }
+
+    private ResponseEntity<Object> authorize(String socketId, String channel, HttpServletRequest request) {
+        if (socketId == null || channel == null) {
+            return error(HttpStatus.BAD_REQUEST, "socket_id and channel_name are required");
+        }
+        if (!channel.startsWith("private-") && !channel.startsWith("presence-")) {
+            return error(HttpStatus.BAD_REQUEST, "only private- and presence- channels need authorization");
+        }
+        if (channel.startsWith("private-encrypted-")) {
+            return error(HttpStatus.BAD_REQUEST, "encrypted channels are not supported");
+        }
+        PusherAsync signer = pusher.getIfAvailable();
+        if (signer == null) {
+            return error(HttpStatus.SERVICE_UNAVAILABLE, "Pusher credentials are not configured");
+        }
+        ChannelAuthorizer.Decision decision = authorizer.decide(channel, request);
+        if (!decision.allowed()) {
+            return error(HttpStatus.FORBIDDEN, decision.reason());
+        }
+        try {
+            // pusher-http-java checks the socket id and the channel name before it signs
+            return ResponseEntity.ok()
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(signer.authenticate(socketId, channel));
+        } catch (IllegalArgumentException e) {
+            return error(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    private static ResponseEntity<Object> error(HttpStatus status, String message) {
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("error", message));
+    }
+
+    private static String text(Object value) {
+        return value instanceof String s ? s : null;
+    }
+}

@@ -1,0 +1,48 @@
+package io.switchboard.publisher.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The Pusher app (contracts section 6). With {@code host} unset, Pusher's own API for {@code cluster} over https;
+ * with it set, a self-hosted Pusher-protocol server (Soketi, Reverb) at host:port over {@code scheme}.
+ * The secret never appears in {@link #toString()}, logs or errors.
+ */
+@ConfigurationProperties("switchboard.pusher")
+public record PusherProperties(
+        String appId,
+        String key,
+        String secret,
+        @DefaultValue("mt1") String cluster,
+        String host,
+        Integer port,
+        @DefaultValue("https") String scheme,
+        @DefaultValue("false") boolean dryRun) {
+
+    public boolean configured() {
+        return notBlank(appId) && notBlank(key) && notBlank(secret);
+    }
+
+    /** host[:port] for pusher-http-java's setHost, or null for Pusher's own cluster host. */
+    public String hostAndPort() {
+        if (!notBlank(host)) {
+            return null;
+        }
+        return port == null ? host : host + ":" + port;
+    }
+
+    public boolean encrypted() {
+        return !"http".equalsIgnoreCase(scheme);
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
+    }
+
+    @Override
+    public String toString() {
+        return "PusherProperties[appId=" + appId + ", key=" + key + ", secret=" + (notBlank(secret) ? "***" : "<unset>")
+                + ", cluster=" + cluster + ", host=" + host + ", port=" + port + ", scheme=" + scheme + ", dryRun="
+                + dryRun + "]";
+    }
+}
