@@ -5,7 +5,12 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** publisher-service: realtime.publish in, Pusher out (realtime.publish.dlq for failures); the channel auth endpoint. */
-@SpringBootApplication
+// No database here: excluded by name so the service also starts beside outbox-relay in one JVM (end-to-end tests).
+@SpringBootApplication(
+        excludeName = {
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+            "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"
+        })
 @ConfigurationPropertiesScan
 public class PublisherApplication {
 

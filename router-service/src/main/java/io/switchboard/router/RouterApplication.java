@@ -5,7 +5,12 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** router-service: realtime.events in, realtime.publish (and realtime.events.dlq) out. */
-@SpringBootApplication
+// No database here: excluded by name so the service also starts beside outbox-relay in one JVM (end-to-end tests).
+@SpringBootApplication(
+        excludeName = {
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+            "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"
+        })
 @ConfigurationPropertiesScan
 public class RouterApplication {
 

@@ -56,6 +56,13 @@ public final class KafkaTestBroker {
         if ("false".equalsIgnoreCase(System.getenv("SWITCHBOARD_TEST_DOCKER"))) {
             return false;
         }
+        // Testcontainers' own probe takes seconds to give up; with no socket and no DOCKER_HOST there is no engine
+        if (System.getenv("DOCKER_HOST") == null
+                && !java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))
+                && !java.nio.file.Files.exists(
+                        java.nio.file.Path.of(System.getProperty("user.home"), ".docker/run/docker.sock"))) {
+            return false;
+        }
         try {
             return DockerClientFactory.instance().isDockerAvailable();
         } catch (RuntimeException | LinkageError e) {

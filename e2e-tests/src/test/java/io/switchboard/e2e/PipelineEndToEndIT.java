@@ -1,0 +1,180 @@
+package io.switchboard.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.switchboard.publisher.PublisherApplication;
+import io.switchboard.relay.OutboxRelayApplication;
+import io.switchboard.router.RouterApplication;
+import io.switchboard.testkit.KafkaTestBroker;
+import io.switchboard.testkit.PusherJsSubscriber;
+import io.switchboard.testkit.Soketi;
+import io.switchboard.testkit.TestDatabase;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The walking skeleton, through real parts only: a row in a real Postgres outbox, outbox-relay, a real Kafka
+ * broker, router-service, publisher-service, Soketi (a real Pusher-protocol server) and a real pusher-js client
+ * that subscribes to private channels through the publisher's auth endpoint.
+ */
+class PipelineEndToEndIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static TestDatabase db;
+    private static String kafka;
+    private static final List<ConfigurableApplicationContext> services = new ArrayList<>();
+    private static int publisherPort;
+
+    @BeforeAll
+    static void startPipeline() {
+        Soketi.ensureRunning();
+        kafka = KafkaTestBroker.bootstrapServers();
+        db = TestDatabase.postgres();
+        // command-line arguments: they override the services' own yml, as they would in production
+        List<String> common = List.of(
+                "--spring.kafka.bootstrap-servers=" + kafka,
+                "--server.port=0",
+                "--spring.kafka.consumer.auto-offset-reset=earliest");
+        services.add(OutboxRelayApplication.builder()
+                .run(args(
+                        common, "--spring.datasource.url=" + db.jdbcUrl(), "--switchboard.outbox.poll-interval=20ms")));
+        services.add(RouterApplication.builder().run(args(common)));
+        ConfigurableApplicationContext publisher = PublisherApplication.builder()
+                .run(args(
+                        common,
+                        "--switchboard.pusher.app-id=" + Soketi.APP_ID,
+                        "--switchboard.pusher.key=" + Soketi.KEY,
+                        "--switchboard.pusher.secret=" + Soketi.SECRET,
+                        "--switchboard.pusher.host=127.0.0.1",
+                        "--switchboard.pusher.port=" + Soketi.port(),
+                        "--switchboard.pusher.scheme=http",
+                        "--switchboard.auth.mode=names-only"));
+        services.add(publisher);
+        publisherPort = Integer.parseInt(publisher.getEnvironment().getProperty("local.server.port"));
+    }
+
+    private static String[] args(List<String> common, String... more) {
+        List<String> all = new ArrayList<>(common);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
+    @AfterAll
+    static void stopPipeline() {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            services.get(i).close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Test
+    void anAuditStepCompletedOutboxRowReachesBothPrivateChannelsOfAPusherJsClient() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String auditId = "audit-" + run + "-1-1765755984607";
+        String ficheId = "fiche" + run;
+        List<String> channels = List.of("private-audit-" + auditId, "private-fiche-" + ficheId);
+        // seed 002, audit.step_completed (normal step)
+        String payload = """
+                {"audit_id":"%s","fiche_id":"%s","step_position":3,"step_name":"Disclosure",\
+                "score":8,"max_score":10,"conforme":true,"total_citations":4,"tokens_used":1234,"status":"completed"}""".formatted(auditId, ficheId);
+
+        try (PusherJsSubscriber browser =
+                PusherJsSubscriber.start("http://127.0.0.1:" + publisherPort + "/api/realtime/pusher/auth", channels)) {
+            browser.awaitSubscribed(channels, Duration.ofSeconds(20));
+
+            // what a domain service does, in plain SQL, in its own transaction
+            try (Connection c = db.connect()) {
+                c.setAutoCommit(false);
+                try (PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO switchboard_outbox (type, source, aggregate_type, aggregate_id, payload)"
+                                + " VALUES (?, 'audit-service', 'audit', ?, CAST(? AS jsonb))")) {
+                    insert.setString(1, "audit.step_completed");
+                    insert.setString(2, auditId);
+                    insert.setString(3, payload);
+                    insert.executeUpdate();
+                }
+                c.commit();
+            }
+
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(20))
+                    .untilAsserted(() -> assertThat(browser.events())
+                            .extracting(PusherJsSubscriber.Message::channel)
+                            .containsExactlyInAnyOrderElementsOf(channels));
+            JsonNode expected = JSON.readTree(payload);
+            for (String channel : channels) {
+                PusherJsSubscriber.Message received = browser.events(channel).get(0);
+                assertThat(received.event()).isEqualTo("audit.step_completed");
+                assertThat(received.data()).as("payload on %s", channel).isEqualTo(expected);
+            }
+        }
+
+        // the bytes on realtime.events: Confluent framing, readable with nothing but the published schema
+        ConsumerRecord<String, byte[]> raw = readOne("realtime.events", auditId);
+        byte[] bytes = raw.value();
+        assertThat(bytes[0]).isEqualTo((byte) 0);
+        assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(1);
+        Schema schema;
+        try (InputStream in = getClass().getResourceAsStream("/io/switchboard/schemas/current/RealtimeEvent.avsc")) {
+            schema = new Schema.Parser().parse(in);
+        }
+        GenericRecord decoded = new GenericDatumReader<GenericRecord>(schema)
+                .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
+        assertThat(decoded.get("type").toString()).isEqualTo("audit.step_completed");
+        assertThat(decoded.get("aggregate_id").toString()).isEqualTo(auditId);
+        assertThat(JSON.readTree(decoded.get("payload").toString())).isEqualTo(JSON.readTree(payload));
+    }
+
+    private static ConsumerRecord<String, byte[]> readOne(String topic, String key) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "e2e-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+            consumer.subscribe(List.of(topic));
+            List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (key.equals(r.key())) {
+                        found.add(r);
+                    }
+                });
+                return !found.isEmpty();
+            });
+            return found.get(0);
+        }
+    }
+}
