@@ -125,6 +125,7 @@ public class KafkaConfig {
 
     /** The reason code for a failure: the routing or wire-format reason when there is one. */
     static String reason(Throwable e) {
+        boolean undecodable = false;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof RoutingException r) {
                 return r.reason().name();
@@ -132,11 +133,9 @@ public class KafkaConfig {
             if (t instanceof WireFormatException w) {
                 return w.reason().name();
             }
-            if (t instanceof DeserializationException) {
-                return "NOT_DESERIALIZABLE";
-            }
+            undecodable |= t instanceof DeserializationException;
         }
-        return "RETRIES_EXHAUSTED";
+        return undecodable ? "NOT_DESERIALIZABLE" : "RETRIES_EXHAUSTED";
     }
 
     private static String rootMessage(Throwable e) {
