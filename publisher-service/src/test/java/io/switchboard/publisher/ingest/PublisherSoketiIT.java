@@ -1,0 +1,196 @@
+package io.switchboard.publisher.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.switchboard.publisher.PublisherApplication;
+import io.switchboard.schemas.ChannelPublish;
+import io.switchboard.schemas.wire.AvroSerializer;
+import io.switchboard.testkit.KafkaTestBroker;
+import io.switchboard.testkit.PusherJsSubscriber;
+import io.switchboard.testkit.Soketi;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
+
+/** publisher-service against Soketi (a real Pusher-protocol server) and a real pusher-js subscriber. */
+class PublisherSoketiIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static String kafka;
+    private static ConfigurableApplicationContext publisher;
+    private static String authUrl;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        Soketi.ensureRunning();
+        kafka = KafkaTestBroker.bootstrapServers();
+        publisher = PublisherApplication.builder()
+                .run(
+                        "--spring.kafka.bootstrap-servers=" + kafka,
+                        "--server.port=0",
+                        "--switchboard.pusher.app-id=" + Soketi.APP_ID,
+                        "--switchboard.pusher.key=" + Soketi.KEY,
+                        "--switchboard.pusher.secret=" + Soketi.SECRET,
+                        "--switchboard.pusher.host=127.0.0.1",
+                        "--switchboard.pusher.port=" + Soketi.port(),
+                        "--switchboard.pusher.scheme=http",
+                        "--switchboard.auth.mode=names-only");
+        authUrl = "http://127.0.0.1:" + publisher.getEnvironment().getProperty("local.server.port")
+                + "/api/realtime/pusher/auth";
+    }
+
+    @AfterAll
+    static void stop() {
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
+
+    @Test
+    void deliversToSubscribersAndDeadLettersWhatSoketiRefuses() throws Exception {
+        String channel = "job-" + UUID.randomUUID();
+        String key = UUID.randomUUID().toString();
+        String small = "{\"jobId\":\"" + channel + "\",\"progress\":42,\"label\":\"caf\u00e9 \u2713\"}";
+        String oversize = "{\"jobId\":\"x\",\"blob\":\"" + "a".repeat(11_000) + "\"}";
+        try (PusherJsSubscriber browser = PusherJsSubscriber.start(authUrl, List.of(channel))) {
+            browser.awaitSubscribed(List.of(channel), Duration.ofSeconds(20));
+            try (KafkaProducer<String, ChannelPublish> producer = new KafkaProducer<>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka),
+                    new StringSerializer(),
+                    new AvroSerializer<>())) {
+                producer.send(new ProducerRecord<>("realtime.publish", key, publish("too-big", channel, oversize)));
+                producer.send(new ProducerRecord<>("realtime.publish", key, publish("ok", channel, small)))
+                        .get();
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !browser.events(channel).isEmpty());
+            assertThat(browser.events(channel)).hasSize(1);
+            assertThat(browser.events(channel).get(0).event()).isEqualTo("fiches.progressive_fetch.progress");
+            assertThat(browser.events(channel).get(0).data()).isEqualTo(JSON.readTree(small));
+        }
+
+        ConsumerRecord<String, byte[]> dead = readOne("realtime.publish.dlq", key);
+        assertThat(header(dead, "switchboard-reason")).isEqualTo("PUSHER_REJECTED");
+        assertThat(header(dead, "switchboard-http-status")).isEqualTo("413");
+        assertThat(header(dead, "kafka_dlt-original-topic")).isEqualTo("realtime.publish");
+    }
+
+    @Test
+    void authEndpointSignsPrivateChannelsAsPusherSpecifies() throws Exception {
+        HttpResponse<String> form =
+                post("application/x-www-form-urlencoded", "socket_id=123.456&channel_name=private-audit-A");
+        assertThat(form.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(form.body()).get("auth").asString())
+                .isEqualTo(Soketi.KEY + ":" + hmac("123.456:private-audit-A"));
+
+        HttpResponse<String> json =
+                post("application/json", "{\"socket_id\":\"123.456\",\"channel_name\":\"private-fiche-F\"}");
+        assertThat(json.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(json.body()).get("auth").asString())
+                .isEqualTo(Soketi.KEY + ":" + hmac("123.456:private-fiche-F"));
+    }
+
+    @Test
+    void authEndpointRefusesMalformedRequests() throws Exception {
+        String form = "application/x-www-form-urlencoded";
+        assertThat(post(form, "socket_id=123.456&channel_name=audit-A").statusCode())
+                .isEqualTo(400);
+        assertThat(post(form, "socket_id=abc&channel_name=private-audit-A").statusCode())
+                .isEqualTo(400);
+        assertThat(post(form, "socket_id=123.456&channel_name=private-a%20b").statusCode())
+                .isEqualTo(400);
+        assertThat(post(form, "channel_name=private-audit-A").statusCode()).isEqualTo(400);
+        assertThat(post(form, "socket_id=123.456&channel_name=presence-room").statusCode())
+                .isEqualTo(403);
+        assertThat(post("application/json", "{\"socket_id\":123,\"channel_name\":\"private-a\"}")
+                        .statusCode())
+                .isEqualTo(400);
+    }
+
+    private HttpResponse<String> post(String contentType, String body) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(authUrl))
+                        .header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Pusher's channel auth signature, computed from its published definition. */
+    private static String hmac(String toSign) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Soketi.SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(toSign.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static ChannelPublish publish(String id, String channel, String data) {
+        return ChannelPublish.newBuilder()
+                .setEventId(id)
+                .setName("fiches.progressive_fetch.progress")
+                .setChannels(List.of(channel))
+                .setData(data)
+                .setOccurredAt(Instant.now())
+                .setRoutedAt(Instant.now())
+                .setTruncated(false)
+                .setOriginalBytes(data.length())
+                .build();
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static ConsumerRecord<String, byte[]> readOne(String topic, String key) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "it-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class))) {
+            consumer.subscribe(List.of(topic));
+            List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (key.equals(r.key())) {
+                        found.add(r);
+                    }
+                });
+                return !found.isEmpty();
+            });
+            return found.get(0);
+        }
+    }
+}
