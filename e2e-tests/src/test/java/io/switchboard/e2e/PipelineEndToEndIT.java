@@ -7,6 +7,7 @@ import io.switchboard.publisher.PublisherApplication;
 import io.switchboard.relay.OutboxRelayApplication;
 import io.switchboard.router.RouterApplication;
 import io.switchboard.testkit.KafkaTestBroker;
+import io.switchboard.testkit.KafkaTestClient;
 import io.switchboard.testkit.PusherJsSubscriber;
 import io.switchboard.testkit.Soketi;
 import io.switchboard.testkit.TestDatabase;
@@ -17,17 +18,12 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,7 +132,10 @@ class PipelineEndToEndIT {
         }
 
         // the bytes on realtime.events: Confluent framing, readable with nothing but the published schema
-        ConsumerRecord<String, byte[]> raw = readOne("realtime.events", auditId);
+        ConsumerRecord<String, byte[]> raw;
+        try (KafkaTestClient topic = KafkaTestClient.subscribe(kafka, "realtime.events")) {
+            raw = topic.withKey(auditId, 1, Duration.ofSeconds(20)).get(0);
+        }
         byte[] bytes = raw.value();
         assertThat(bytes[0]).isEqualTo((byte) 0);
         assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(1);
@@ -149,32 +148,5 @@ class PipelineEndToEndIT {
         assertThat(decoded.get("type").toString()).isEqualTo("audit.step_completed");
         assertThat(decoded.get("aggregate_id").toString()).isEqualTo(auditId);
         assertThat(JSON.readTree(decoded.get("payload").toString())).isEqualTo(JSON.readTree(payload));
-    }
-
-    private static ConsumerRecord<String, byte[]> readOne(String topic, String key) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "e2e-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
-            consumer.subscribe(List.of(topic));
-            List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (key.equals(r.key())) {
-                        found.add(r);
-                    }
-                });
-                return !found.isEmpty();
-            });
-            return found.get(0);
-        }
     }
 }

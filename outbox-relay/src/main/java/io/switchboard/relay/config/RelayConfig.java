@@ -1,6 +1,7 @@
 package io.switchboard.relay.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.switchboard.kafka.TopicSettings;
 import io.switchboard.relay.outbox.JdbcOutboxSource;
 import io.switchboard.relay.outbox.OutboxTable;
 import io.switchboard.relay.outbox.OutboxWriter;
@@ -15,17 +16,17 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /** Wiring of the relay: the table, the Kafka sink and the loop. */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(TopicSettings.class)
 public class RelayConfig {
 
     @Bean
@@ -39,25 +40,13 @@ public class RelayConfig {
     }
 
     @Bean
-    NewTopic eventsTopic(
-            RelayProperties properties,
-            @Value("${switchboard.topics.partitions:3}") int partitions,
-            @Value("${switchboard.topics.replication-factor:1}") short replicas) {
-        return TopicBuilder.name(properties.topic())
-                .partitions(partitions)
-                .replicas(replicas)
-                .build();
+    NewTopic eventsTopic(RelayProperties properties, TopicSettings topics) {
+        return topics.topic(properties.topic());
     }
 
     @Bean
-    NewTopic eventsDeadLetterTopic(
-            RelayProperties properties,
-            @Value("${switchboard.topics.partitions:3}") int partitions,
-            @Value("${switchboard.topics.replication-factor:1}") short replicas) {
-        return TopicBuilder.name(properties.deadLetterTopic())
-                .partitions(partitions)
-                .replicas(replicas)
-                .build();
+    NewTopic eventsDeadLetterTopic(RelayProperties properties, TopicSettings topics) {
+        return topics.topic(properties.deadLetterTopic());
     }
 
     @Bean

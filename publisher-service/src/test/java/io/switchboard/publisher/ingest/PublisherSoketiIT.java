@@ -1,5 +1,6 @@
 package io.switchboard.publisher.ingest;
 
+import static io.switchboard.testkit.KafkaTestClient.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,6 +8,7 @@ import io.switchboard.publisher.PublisherApplication;
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.wire.AvroSerializer;
 import io.switchboard.testkit.KafkaTestBroker;
+import io.switchboard.testkit.KafkaTestClient;
 import io.switchboard.testkit.PusherJsSubscriber;
 import io.switchboard.testkit.Soketi;
 import java.net.URI;
@@ -16,21 +18,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,7 +93,10 @@ class PublisherSoketiIT {
             assertThat(browser.events(channel).get(0).data()).isEqualTo(JSON.readTree(small));
         }
 
-        ConsumerRecord<String, byte[]> dead = readOne("realtime.publish.dlq", key);
+        ConsumerRecord<String, byte[]> dead;
+        try (KafkaTestClient topic = KafkaTestClient.subscribe(kafka, "realtime.publish.dlq")) {
+            dead = topic.withKey(key, 1, Duration.ofSeconds(30)).get(0);
+        }
         assertThat(header(dead, "switchboard-reason")).isEqualTo("PUSHER_REJECTED");
         assertThat(header(dead, "switchboard-http-status")).isEqualTo("413");
         assertThat(header(dead, "kafka_dlt-original-topic")).isEqualTo("realtime.publish");
@@ -161,36 +161,5 @@ class PublisherSoketiIT {
                 .setTruncated(false)
                 .setOriginalBytes(data.length())
                 .build();
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    private static ConsumerRecord<String, byte[]> readOne(String topic, String key) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class))) {
-            consumer.subscribe(List.of(topic));
-            List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (key.equals(r.key())) {
-                        found.add(r);
-                    }
-                });
-                return !found.isEmpty();
-            });
-            return found.get(0);
-        }
     }
 }

@@ -1,7 +1,7 @@
 package io.switchboard.router.ingest;
 
+import static io.switchboard.testkit.KafkaTestClient.header;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.switchboard.router.RouterApplication;
 import io.switchboard.schemas.ChannelPublish;
@@ -10,6 +10,7 @@ import io.switchboard.schemas.wire.AvroDeserializer;
 import io.switchboard.schemas.wire.AvroSerializer;
 import io.switchboard.schemas.wire.PinnedSchemaRegistry;
 import io.switchboard.testkit.KafkaTestBroker;
+import io.switchboard.testkit.KafkaTestClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,17 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,10 +65,7 @@ class RouterDeadLetterIT {
         bad.put("PAYLOAD_NOT_OBJECT", event("5", "[1,2,3]"));
         bad.put("PAYLOAD_NOT_JSON", event("6", "{not json"));
 
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+        try (KafkaProducer<String, byte[]> producer = KafkaTestClient.rawProducer(kafka)) {
             producer.send(new ProducerRecord<>("realtime.events", KEY, good1));
             for (byte[] value : bad.values()) {
                 producer.send(new ProducerRecord<>("realtime.events", KEY, value));
@@ -84,18 +74,27 @@ class RouterDeadLetterIT {
             producer.send(new ProducerRecord<>("realtime.events", KEY, good3)).get();
         }
 
-        List<ConsumerRecord<String, byte[]>> published = new ArrayList<>();
-        List<ConsumerRecord<String, byte[]>> deadLetters = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-            consumer.subscribe(List.of("realtime.publish", "realtime.events.dlq"));
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (KEY.equals(r.key())) {
-                        (r.topic().equals("realtime.publish") ? published : deadLetters).add(r);
-                    }
-                }
-                return published.size() == 2 + bad.size() && deadLetters.size() == bad.size();
+        List<ConsumerRecord<String, byte[]>> published;
+        List<ConsumerRecord<String, byte[]>> deadLetters;
+        try (KafkaTestClient topics = KafkaTestClient.subscribe(kafka, "realtime.publish", "realtime.events.dlq")) {
+            List<ConsumerRecord<String, byte[]>> all = topics.pollUntil(Duration.ofSeconds(60), seen -> {
+                List<ConsumerRecord<String, byte[]>> mine = KafkaTestClient.withKey(seen, KEY);
+                return mine.stream()
+                                        .filter(r -> r.topic().equals("realtime.publish"))
+                                        .count()
+                                == 2 + bad.size()
+                        && mine.stream()
+                                        .filter(r -> r.topic().equals("realtime.events.dlq"))
+                                        .count()
+                                == bad.size();
             });
+            List<ConsumerRecord<String, byte[]>> mine = KafkaTestClient.withKey(all, KEY);
+            published = mine.stream()
+                    .filter(r -> r.topic().equals("realtime.publish"))
+                    .toList();
+            deadLetters = mine.stream()
+                    .filter(r -> r.topic().equals("realtime.events.dlq"))
+                    .toList();
         }
 
         AvroDeserializer<ChannelPublish> publishes =
@@ -128,11 +127,6 @@ class RouterDeadLetterIT {
         assertThat(deadLetters.get(0).value()).isEqualTo(bad.get("NOT_FRAMED"));
     }
 
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
     private static byte[] event(String id, String payload) {
         RealtimeEvent event = RealtimeEvent.newBuilder()
                 .setEventId(id)
@@ -144,19 +138,5 @@ class RouterDeadLetterIT {
                 .setPayload(payload)
                 .build();
         return new AvroSerializer<RealtimeEvent>().serialize("realtime.events", event);
-    }
-
-    private static KafkaConsumer<String, byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class));
     }
 }
