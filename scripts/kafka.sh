@@ -9,8 +9,11 @@ state="$root/.switchboard/kafka"
 port="${KAFKA_PORT:-9092}"
 cport=$((port + 1))
 mkdir -p "$state"
+name=kafka
+log="$state/broker.log"
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 classpath() {
   if [ ! -s "$state/classpath" ] || [ "$root/dev-broker/pom.xml" -nt "$state/classpath" ]; then
@@ -50,26 +53,11 @@ PROPS
   fi
   nohup java -Xmx1g -cp "$cp" kafka.Kafka "$state/server.properties" >"$state/broker.log" 2>&1 &
   echo $! >"$state/pid"
-  for _ in $(seq 1 150); do
-    if listening "$port"; then echo "kafka: listening on 127.0.0.1:$port (pid $(cat "$state/pid"), log $state/broker.log)"; return 0; fi
-    kill -0 "$(cat "$state/pid")" 2>/dev/null || break
-    sleep 0.2
-  done
-  echo "kafka: did not start; last log lines:" >&2; tail -30 "$state/broker.log" >&2; exit 1
+  wait_for_port "$port" 30
 }
 
 stop() {
-  if [ -f "$state/pid" ]; then
-    pid=$(cat "$state/pid")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid"   # SIGTERM: the broker shuts down cleanly and flushes its logs
-      for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-    rm -f "$state/pid"; echo "kafka: stopped"
-  else
-    echo "kafka: not started by this script"
-  fi
+  stop_started 30
 }
 
 status() {

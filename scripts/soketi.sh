@@ -10,6 +10,10 @@ node_dir="$here/node"
 state="$root/.switchboard/soketi"
 port="${SOKETI_PORT:-6001}"
 mkdir -p "$state"
+name=soketi
+log="$state/soketi.log"
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 install() {
   command -v npm >/dev/null || { echo "soketi: npm is not installed (apt-get install nodejs npm)" >&2; exit 1; }
@@ -19,11 +23,10 @@ install() {
   fi
 }
 
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
 
 start() {
   install
-  if listening; then echo "soketi: something already listens on 127.0.0.1:$port, using it"; return 0; fi
+  if listening "$port"; then echo "soketi: something already listens on 127.0.0.1:$port, using it"; return 0; fi
   # Config pins every listener and the cluster discovery to loopback: by default Soketi
   # broadcasts UDP to 255.255.255.255, which must never leave this machine.
   SOKETI_PORT="$port" \
@@ -34,30 +37,15 @@ start() {
   nohup "$node_dir/node_modules/.bin/soketi" start --config="$node_dir/soketi.json" \
     >"$state/soketi.log" 2>&1 &
   echo $! >"$state/pid"
-  for _ in $(seq 1 100); do
-    if listening; then echo "soketi: listening on 127.0.0.1:$port (pid $(cat "$state/pid"), log $state/soketi.log)"; return 0; fi
-    kill -0 "$(cat "$state/pid")" 2>/dev/null || break
-    sleep 0.2
-  done
-  echo "soketi: did not start; last log lines:" >&2; tail -20 "$state/soketi.log" >&2; exit 1
+  wait_for_port "$port" 20
 }
 
 stop() {
-  if [ -f "$state/pid" ]; then
-    pid=$(cat "$state/pid")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid"
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-    rm -f "$state/pid"; echo "soketi: stopped"
-  else
-    echo "soketi: not started by this script"
-  fi
+  stop_started 10
 }
 
 status() {
-  if listening; then echo "soketi: listening on 127.0.0.1:$port"; else echo "soketi: not running"; return 1; fi
+  if listening "$port"; then echo "soketi: listening on 127.0.0.1:$port"; else echo "soketi: not running"; return 1; fi
 }
 
 case "${1:-}" in

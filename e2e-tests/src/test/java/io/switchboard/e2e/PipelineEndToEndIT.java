@@ -60,15 +60,7 @@ class PipelineEndToEndIT {
                         common, "--spring.datasource.url=" + db.jdbcUrl(), "--switchboard.outbox.poll-interval=20ms")));
         services.add(RouterApplication.builder().run(args(common)));
         ConfigurableApplicationContext publisher = PublisherApplication.builder()
-                .run(args(
-                        common,
-                        "--switchboard.pusher.app-id=" + Soketi.APP_ID,
-                        "--switchboard.pusher.key=" + Soketi.KEY,
-                        "--switchboard.pusher.secret=" + Soketi.SECRET,
-                        "--switchboard.pusher.host=127.0.0.1",
-                        "--switchboard.pusher.port=" + Soketi.port(),
-                        "--switchboard.pusher.scheme=http",
-                        "--switchboard.auth.mode=names-only"));
+                .run(args(common, Soketi.publisherArgs().toArray(String[]::new)));
         services.add(publisher);
         publisherPort = Integer.parseInt(publisher.getEnvironment().getProperty("local.server.port"));
     }

@@ -23,6 +23,18 @@ public final class Soketi {
 
     private Soketi() {}
 
+    /** Command-line arguments that point publisher-service at this Soketi, with dev-mode channel auth. */
+    public static java.util.List<String> publisherArgs() {
+        return java.util.List.of(
+                "--switchboard.pusher.app-id=" + APP_ID,
+                "--switchboard.pusher.key=" + KEY,
+                "--switchboard.pusher.secret=" + SECRET,
+                "--switchboard.pusher.host=127.0.0.1",
+                "--switchboard.pusher.port=" + port(),
+                "--switchboard.pusher.scheme=http",
+                "--switchboard.auth.mode=names-only");
+    }
+
     public static int port() {
         String port = System.getenv("SOKETI_PORT");
         return port == null || port.isBlank() ? 6001 : Integer.parseInt(port);

@@ -48,17 +48,10 @@ class PublisherSoketiIT {
     static void start() {
         Soketi.ensureRunning();
         kafka = KafkaTestBroker.bootstrapServers();
-        publisher = PublisherApplication.builder()
-                .run(
-                        "--spring.kafka.bootstrap-servers=" + kafka,
-                        "--server.port=0",
-                        "--switchboard.pusher.app-id=" + Soketi.APP_ID,
-                        "--switchboard.pusher.key=" + Soketi.KEY,
-                        "--switchboard.pusher.secret=" + Soketi.SECRET,
-                        "--switchboard.pusher.host=127.0.0.1",
-                        "--switchboard.pusher.port=" + Soketi.port(),
-                        "--switchboard.pusher.scheme=http",
-                        "--switchboard.auth.mode=names-only");
+        List<String> args =
+                new java.util.ArrayList<>(List.of("--spring.kafka.bootstrap-servers=" + kafka, "--server.port=0"));
+        args.addAll(Soketi.publisherArgs());
+        publisher = PublisherApplication.builder().run(args.toArray(String[]::new));
         authUrl = "http://127.0.0.1:" + publisher.getEnvironment().getProperty("local.server.port")
                 + "/api/realtime/pusher/auth";
     }

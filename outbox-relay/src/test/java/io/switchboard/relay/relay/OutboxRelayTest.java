@@ -1,0 +1,113 @@
+package io.switchboard.relay.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.switchboard.relay.outbox.OutboxRow;
+import io.switchboard.relay.outbox.OutboxSource;
+import io.switchboard.schemas.RealtimeEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+
+class OutboxRelayTest {
+
+    /** An outbox in memory, oldest first. */
+    static final class InMemoryOutbox implements OutboxSource {
+        final List<OutboxRow> rows = new ArrayList<>();
+
+        @Override
+        public List<OutboxRow> fetch(int limit) {
+            return List.copyOf(rows.subList(0, Math.min(limit, rows.size())));
+        }
+
+        @Override
+        public void delete(List<Long> ids) {
+            rows.removeIf(r -> ids.contains(r.id()));
+        }
+    }
+
+    /** A sink whose acknowledgements the test completes or fails. */
+    static final class ManualSink implements EventSink {
+        final List<RealtimeEvent> published = new ArrayList<>();
+        final List<OutboxRow> deadLettered = new ArrayList<>();
+        final List<CompletableFuture<Void>> acks = new ArrayList<>();
+        boolean failNext;
+
+        @Override
+        public CompletableFuture<?> publish(String key, RealtimeEvent event) {
+            published.add(event);
+            return ack();
+        }
+
+        @Override
+        public CompletableFuture<?> deadLetter(OutboxRow row, BadRowException reason) {
+            deadLettered.add(row);
+            return ack();
+        }
+
+        private CompletableFuture<Void> ack() {
+            CompletableFuture<Void> ack = failNext
+                    ? CompletableFuture.failedFuture(new IllegalStateException("broker unavailable"))
+                    : CompletableFuture.completedFuture(null);
+            failNext = false;
+            acks.add(ack);
+            return ack;
+        }
+    }
+
+    private final InMemoryOutbox outbox = new InMemoryOutbox();
+    private final ManualSink sink = new ManualSink();
+    private final OutboxRelay relay =
+            new OutboxRelay(outbox, new OutboxEventMapper("test", 10_000), sink, 2, Duration.ofSeconds(1));
+
+    private void add(long id, String type, String payload) {
+        outbox.rows.add(
+                new OutboxRow(id, "e" + id, type, "svc", "audit", "A", payload, null, null, null, Instant.EPOCH));
+    }
+
+    @Test
+    void publishesInIdOrderAndDeletesOnlyWhatWasAcknowledged() throws Exception {
+        add(1, "audit.started", "{\"audit_id\":\"A\"}");
+        add(2, "audit.progress", "{\"audit_id\":\"A\"}");
+        add(3, "audit.completed", "{\"audit_id\":\"A\"}");
+
+        assertThat(relay.step()).isEqualTo(new OutboxRelay.Step(2, 2, 0));
+        assertThat(outbox.rows).extracting(OutboxRow::id).containsExactly(3L);
+        assertThat(relay.step()).isEqualTo(new OutboxRelay.Step(1, 1, 0));
+        assertThat(sink.published).extracting(RealtimeEvent::getEventId).containsExactly("e1", "e2", "e3");
+        assertThat(outbox.rows).isEmpty();
+    }
+
+    @Test
+    void aFailedAcknowledgementDeletesNothingSoTheBatchIsReadAgain() throws Exception {
+        add(1, "audit.started", "{}");
+        add(2, "audit.progress", "{}");
+        sink.failNext = true;
+
+        assertThatThrownBy(relay::step).isInstanceOf(ExecutionException.class);
+        assertThat(outbox.rows).extracting(OutboxRow::id).containsExactly(1L, 2L);
+
+        relay.step();
+        assertThat(outbox.rows).isEmpty();
+        assertThat(sink.published)
+                .as("at-least-once: the batch was sent again")
+                .extracting(RealtimeEvent::getEventId)
+                .containsExactly("e1", "e2", "e1", "e2");
+    }
+
+    @Test
+    void badRowsAreDeadLetteredAndDeletedWhileGoodRowsFlow() throws Exception {
+        add(1, "audit.started", "[\"not an object\"]");
+        add(2, "audit.progress", "{\"audit_id\":\"A\"}");
+
+        assertThat(relay.step()).isEqualTo(new OutboxRelay.Step(2, 1, 1));
+        assertThat(sink.deadLettered).extracting(OutboxRow::id).containsExactly(1L);
+        assertThat(sink.published).extracting(RealtimeEvent::getEventId).containsExactly("e2");
+        assertThat(outbox.rows).isEmpty();
+    }
+}
