@@ -1,22 +1,22 @@
 package io.switchboard.publisher.config;
 
-import io.switchboard.publisher.auth.AuthMode;
 import io.switchboard.publisher.auth.ChannelAuthorizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** Chooses the channel authorizer from {@code switchboard.auth.mode}. */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AuthProperties.class)
 public class AuthConfig {
 
     private static final Logger log = LoggerFactory.getLogger(AuthConfig.class);
 
     @Bean
-    ChannelAuthorizer channelAuthorizer(@Value("${switchboard.auth.mode:deny}") AuthMode mode) {
-        return switch (mode) {
+    ChannelAuthorizer channelAuthorizer(AuthProperties properties) {
+        return switch (properties.mode()) {
             case DENY -> {
                 log.info("channel auth: every private and presence channel is refused (SWITCHBOARD_AUTH_MODE=deny)");
                 yield (channel, request) -> ChannelAuthorizer.Decision.deny("channel authorization is not configured");

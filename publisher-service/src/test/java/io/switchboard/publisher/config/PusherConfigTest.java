@@ -1,0 +1,48 @@
+package io.switchboard.publisher.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.publisher.publish.DryRunGateway;
+import io.switchboard.publisher.publish.PusherGateway;
+import io.switchboard.publisher.publish.PusherHttpGateway;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+class PusherConfigTest {
+
+    @EnableConfigurationProperties(PusherProperties.class)
+    static class Properties {}
+
+    private final ApplicationContextRunner context =
+            new ApplicationContextRunner().withUserConfiguration(Properties.class, PusherConfig.class);
+
+    @Test
+    void dryRunPublishesNothing() {
+        context.withPropertyValues("switchboard.pusher.dry-run=1")
+                .run(c -> assertThat(c.getBean(PusherGateway.class)).isInstanceOf(DryRunGateway.class));
+    }
+
+    @Test
+    void credentialsGiveTheHttpGateway() {
+        context.withPropertyValues(
+                        "switchboard.pusher.app-id=1",
+                        "switchboard.pusher.key=k",
+                        "switchboard.pusher.secret=very-secret")
+                .run(c -> assertThat(c.getBean(PusherGateway.class)).isInstanceOf(PusherHttpGateway.class));
+    }
+
+    @Test
+    void missingCredentialsStopStartUpWithAClearMessage() {
+        context.run(c -> assertThat(c)
+                .getFailure()
+                .rootCause()
+                .hasMessageContaining("PUSHER_APP_ID, PUSHER_KEY and PUSHER_SECRET"));
+    }
+
+    @Test
+    void theSecretNeverAppearsInTheProperties() {
+        PusherProperties properties = new PusherProperties("1", "k", "very-secret", "eu", null, null, "https", false);
+        assertThat(properties.toString()).doesNotContain("very-secret").contains("***");
+    }
+}
