@@ -1,0 +1,137 @@
+package io.switchboard.router.truncation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+class PayloadTruncatorTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final PayloadTruncator truncator = new PayloadTruncator(9000);
+
+    private TruncationResult truncate(PayloadTruncator t, String json, Set<String> keep) {
+        return t.truncate(json, (ObjectNode) JSON.readTree(json), keep);
+    }
+
+    @Test
+    void payloadsWithinTheLimitAreUntouched() {
+        String json = "{ \"audit_id\" : \"A\", \"status\":\"completed\" }";
+        TruncationResult result = truncate(truncator, json, Set.of());
+        assertThat(result.json()).isSameAs(json);
+        assertThat(result.truncated()).isFalse();
+        assertThat(result.originalBytes()).isEqualTo(json.length());
+    }
+
+    @Test
+    void anOversizeAuditStepRerunKeepsIdsCountsAndStatus() {
+        // seed 002: audit.step_completed for a rerun, with large unknown objects
+        String big = "x".repeat(30_000);
+        String json = """
+                {"rerun_id":"R1","audit_id":"audit-1787121-1","step_position":3,\
+                "original":{"score":6,"explanation":"%s","citations":%s},\
+                "rerun":{"score":8,"explanation":"%s"},"comparison":{"delta":2,"notes":"%s"},\
+                "completed_at":"2026-02-27T10:00:00Z","status":"rerun_completed"}""".formatted(big, citations(150), big, big);
+        TruncationResult result = truncate(truncator, json, Set.of());
+        JsonNode out = JSON.readTree(result.json());
+
+        assertThat(result.truncated()).isTrue();
+        assertThat(result.bytes())
+                .isLessThanOrEqualTo(9000)
+                .isEqualTo(result.json().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        assertThat(out.get("_truncated").asBoolean()).isTrue();
+        assertThat(out.get("_original_bytes").asInt())
+                .isEqualTo(result.originalBytes())
+                .isGreaterThan(90_000);
+        assertThat(out.get("rerun_id").asString()).isEqualTo("R1");
+        assertThat(out.get("audit_id").asString()).isEqualTo("audit-1787121-1");
+        assertThat(out.get("step_position").asInt()).isEqualTo(3);
+        assertThat(out.get("status").asString()).isEqualTo("rerun_completed");
+        assertThat(out.get("original").get("score").asInt()).isEqualTo(6);
+        assertThat(out.get("original").get("citations").asInt())
+                .as("a long array becomes its length")
+                .isEqualTo(150);
+        assertThat(out.get("original").get("explanation").asString())
+                .endsWith("…")
+                .hasSizeLessThan(2000);
+        assertThat(result.json()).as("original key order").startsWith("{\"rerun_id\":\"R1\",\"audit_id\"");
+    }
+
+    private static String citations(int n) {
+        return java.util.stream.IntStream.range(0, n)
+                .mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+    }
+
+    @Test
+    void progressiveFetchDateListsBecomeCounts() {
+        // seed 002: fiches.progressive_fetch.progress over a long date range
+        StringBuilder dates = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            dates.append(i == 0 ? "" : ",")
+                    .append("\"2026-02-")
+                    .append(String.format("%02d", i % 28 + 1))
+                    .append('"');
+        }
+        String json =
+                "{\"jobId\":\"job-77\",\"status\":\"processing\",\"progress\":33,\"completedDays\":1,\"totalDays\":3,"
+                        + "\"datesCompleted\":[" + dates + "],\"datesRemaining\":[" + dates + "],\"datesFailed\":[]}";
+        JsonNode out = JSON.readTree(truncate(truncator, json, Set.of()).json());
+        assertThat(out.get("jobId").asString()).isEqualTo("job-77");
+        assertThat(out.get("progress").asInt()).isEqualTo(33);
+        assertThat(out.get("datesCompleted").asInt()).isEqualTo(2000);
+        assertThat(out.get("datesRemaining").asInt()).isEqualTo(2000);
+        assertThat(out.get("datesFailed").isArray()).as("short arrays stay").isTrue();
+    }
+
+    @Test
+    void keepFieldsOfTheRuleStayWhole() {
+        String label = "y".repeat(3000);
+        String json = "{\"audit_id\":\"A\",\"step_name\":\"" + label + "\",\"blob\":\"" + "z".repeat(20_000) + "\"}";
+        assertThat(JSON.readTree(truncate(truncator, json, Set.of("step_name")).json())
+                        .get("step_name")
+                        .asString())
+                .isEqualTo(label);
+        assertThat(JSON.readTree(truncate(truncator, json, Set.of()).json())
+                        .get("step_name")
+                        .asString())
+                .hasSizeLessThan(3000);
+    }
+
+    @Test
+    void whenEvenIdentifiersCannotFitThoseThatFitAreKeptAndTheRestCounted() {
+        PayloadTruncator tiny = new PayloadTruncator(120);
+        String json = "{\"audit_id\":\"A\",\"fiche_id\":\"" + "f".repeat(500) + "\",\"progress\":7,\"note\":\""
+                + "n".repeat(500) + "\"}";
+        TruncationResult result = truncate(tiny, json, Set.of());
+        JsonNode out = JSON.readTree(result.json());
+        assertThat(result.bytes()).isLessThanOrEqualTo(120);
+        assertThat(out.get("audit_id").asString()).isEqualTo("A");
+        assertThat(out.get("progress").asInt()).isEqualTo(7);
+        assertThat(out.has("fiche_id"))
+                .as("an identifier is dropped, never altered")
+                .isFalse();
+        assertThat(result.droppedFields()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void multiByteTextIsShortenedOnCharacterBoundaries() {
+        String json = "{\"id\":1,\"text\":\"" + "é😀".repeat(5000) + "\"}";
+        TruncationResult result = truncate(new PayloadTruncator(500), json, Set.of());
+        assertThat(result.bytes()).isLessThanOrEqualTo(500);
+        String text = JSON.readTree(result.json()).get("text").asString();
+        assertThat(text).endsWith("…");
+        assertThat(text.codePoints().filter(cp -> cp >= 0xD800 && cp <= 0xDFFF))
+                .as("no lone surrogate")
+                .isEmpty();
+    }
+
+    @Test
+    void refusesLimitsTooSmallForTheMarkers() {
+        assertThatThrownBy(() -> new PayloadTruncator(10)).hasMessageContaining("at least 64");
+    }
+}
