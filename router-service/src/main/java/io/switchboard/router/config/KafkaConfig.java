@@ -2,11 +2,13 @@ package io.switchboard.router.config;
 
 import io.switchboard.kafka.DeadLetterPolicy;
 import io.switchboard.kafka.TopicSettings;
+import io.switchboard.router.guard.ProgressGuard;
 import io.switchboard.router.ingest.RouterMetrics;
 import io.switchboard.router.routing.ChannelRouter;
 import io.switchboard.router.routing.EventRouter;
 import io.switchboard.router.routing.RoutingException;
 import io.switchboard.router.routing.RoutingTable;
+import io.switchboard.router.truncation.PayloadTruncator;
 import io.switchboard.schemas.wire.WireFormatException;
 import java.time.Clock;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -46,7 +48,11 @@ public class KafkaConfig {
 
     @Bean
     EventRouter eventRouter(RoutingTable table, RouterProperties properties, Clock clock) {
-        return new EventRouter(new ChannelRouter(table, properties.usePrivateChannels()), clock);
+        return new EventRouter(
+                new ChannelRouter(table, properties.usePrivateChannels()),
+                new PayloadTruncator(properties.maxPayloadBytes()),
+                new ProgressGuard(properties.progressGuardCapacity()),
+                clock);
     }
 
     @Bean

@@ -12,7 +12,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deadLetterTopic where records that cannot be routed go, with the reason in headers
  * @param routes the rules file ({@code SWITCHBOARD_ROUTES}); null means the built-in table
  * @param usePrivateChannels the {@code private-} prefix ({@code PUSHER_USE_PRIVATE_CHANNELS})
- * @param maxPayloadBytes the payload limit in UTF-8 bytes ({@code PUSHER_MAX_PAYLOAD_BYTES})
+ * @param maxPayloadBytes the payload limit in UTF-8 bytes ({@code PUSHER_MAX_PAYLOAD_BYTES}), at least 64
+ * @param progressGuardCapacity how many (entity, event type) pairs the progress guard remembers, least recently
+ *     updated forgotten first
  */
 @ConfigurationProperties("switchboard.router")
 public record RouterProperties(
@@ -21,4 +23,5 @@ public record RouterProperties(
         @DefaultValue("realtime.events.dlq") String deadLetterTopic,
         Path routes,
         @DefaultValue("true") boolean usePrivateChannels,
-        @DefaultValue("9000") int maxPayloadBytes) {}
+        @DefaultValue("9000") int maxPayloadBytes,
+        @DefaultValue("100000") int progressGuardCapacity) {}

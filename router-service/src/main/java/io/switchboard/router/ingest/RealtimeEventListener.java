@@ -4,6 +4,7 @@ import io.switchboard.router.config.RouterProperties;
 import io.switchboard.router.routing.EventRouter;
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.RealtimeEvent;
+import io.switchboard.schemas.wire.WireFormatException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,8 +41,16 @@ public class RealtimeEventListener {
     public void onEvent(ConsumerRecord<String, RealtimeEvent> record)
             throws ExecutionException, InterruptedException, TimeoutException {
         long start = System.nanoTime();
-        EventRouter.RoutedEvent routed = router.route(record.value());
-        template.send(outputTopic, record.key(), routed.publish()).get(30, TimeUnit.SECONDS);
-        metrics.routed(routed.rule(), System.nanoTime() - start);
+        if (record.value() == null) {
+            // a tombstone never reaches the deserializer: refuse it here, as bad data, not as a crash to retry
+            throw new WireFormatException(WireFormatException.Reason.EMPTY, "a tombstone (the record has no value)");
+        }
+        EventRouter.Outcome outcome = router.route(record.value());
+        if (outcome instanceof EventRouter.Routed routed) {
+            template.send(outputTopic, record.key(), routed.publish()).get(30, TimeUnit.SECONDS);
+            metrics.routed(routed, System.nanoTime() - start);
+        } else if (outcome instanceof EventRouter.Dropped dropped) {
+            metrics.dropped(dropped);
+        }
     }
 }

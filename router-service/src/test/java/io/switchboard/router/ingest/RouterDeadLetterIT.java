@@ -15,10 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,16 +27,21 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Bad records on realtime.events never stop the router: each goes to realtime.events.dlq with its reason and
- * original coordinates, and every good record around them is routed, in order, on a real broker.
+ * router-service on a real broker: bad records never stop it (each goes to realtime.events.dlq with its reason
+ * and original coordinates, and every good record around them is routed in order), oversize payloads are
+ * truncated, and progress that goes backwards is dropped.
  */
 class RouterDeadLetterIT {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final AvroDeserializer<ChannelPublish> PUBLISHES =
+            new AvroDeserializer<>(ChannelPublish.class, PinnedSchemaRegistry.instance());
     private static String kafka;
     private static ConfigurableApplicationContext router;
-    private static final String KEY = "audit-" + UUID.randomUUID();
 
     @BeforeAll
     static void start() {
@@ -50,92 +56,196 @@ class RouterDeadLetterIT {
         }
     }
 
-    @Test
-    void badRecordsAreDeadLetteredWithTheirReasonAndGoodOnesStillFlowInOrder() throws Exception {
-        byte[] good1 = event("1", "{\"audit_id\":\"A\",\"fiche_id\":\"F\",\"step_position\":1}");
-        byte[] good2 = event("2", "{\"audit_id\":\"A\",\"fiche_id\":\"F\",\"step_position\":2}");
-        byte[] good3 = event("3", "{\"audit_id\":\"A\",\"fiche_id\":\"F\",\"step_position\":3}");
-        byte[] unknownSchema = good1.clone();
-        unknownSchema[4] = 42;
-        Map<String, byte[]> bad = new LinkedHashMap<>();
-        bad.put("NOT_FRAMED", "{\"type\":\"audit.started\"}".getBytes(StandardCharsets.UTF_8));
-        bad.put("UNKNOWN_SCHEMA_ID", unknownSchema);
-        bad.put("TRUNCATED", java.util.Arrays.copyOf(good1, 20));
-        bad.put("UNSAFE_PLACEHOLDER", event("4", "{\"audit_id\":\"A.private-org.1\"}"));
-        bad.put("PAYLOAD_NOT_OBJECT", event("5", "[1,2,3]"));
-        bad.put("PAYLOAD_NOT_JSON", event("6", "{not json"));
+    /** One malformed input and the reason the dead letter must carry. */
+    private record Bad(String reason, byte[] value) {}
 
+    @Test
+    void twentySixMalformedInputsAreDeadLetteredWithTheirReasonAndGoodEventsStillFlowInOrder() throws Exception {
+        String key = "audit-" + UUID.randomUUID();
+        byte[] good = event(key, "g", "audit.step_completed", "{\"audit_id\":\"A\",\"fiche_id\":\"F\"}", null);
+        byte[] otherSchema = good.clone();
+        otherSchema[4] = 2; // ChannelPublish's id: a frame that names a schema of another record
+        byte[] negativeLength = {0, 0, 0, 0, 1, 0x01, 'x'}; // the first string's length is -1
+        List<String> tooMany = IntStream.range(0, 101).mapToObj(i -> "c" + i).toList();
+        List<Bad> bad = List.of(
+                new Bad("NOT_FRAMED", "{\"type\":\"audit.started\"}".getBytes(StandardCharsets.UTF_8)),
+                new Bad("NOT_FRAMED", new byte[] {1, 0, 0, 0, 1, 2, 3}),
+                new Bad("EMPTY", new byte[0]),
+                new Bad("EMPTY", null),
+                new Bad("TRUNCATED", new byte[] {0, 0, 0}),
+                new Bad("TRUNCATED", Arrays.copyOf(good, 20)),
+                new Bad("UNKNOWN_SCHEMA_ID", withSchemaId(good, 42)),
+                new Bad("NOT_AVRO", otherSchema),
+                new Bad("NOT_AVRO", Arrays.copyOf(good, good.length + 4)),
+                new Bad("NOT_AVRO", negativeLength),
+                new Bad("PAYLOAD_NOT_JSON", event(key, "b1", "audit.progress", "{not json", null)),
+                new Bad("PAYLOAD_NOT_JSON", event(key, "b2", "audit.progress", "{\"a\":1,}", null)),
+                new Bad("PAYLOAD_NOT_OBJECT", event(key, "b3", "audit.progress", "[1,2,3]", null)),
+                new Bad("PAYLOAD_NOT_OBJECT", event(key, "b4", "audit.progress", "\"text\"", null)),
+                new Bad("PAYLOAD_NOT_OBJECT", event(key, "b5", "audit.progress", "null", null)),
+                new Bad("PAYLOAD_NOT_OBJECT", event(key, "b6", "audit.progress", "", null)),
+                new Bad("MISSING_TYPE", event(key, "b7", "", "{\"audit_id\":\"A\"}", null)),
+                new Bad("MISSING_TYPE", event(key, "b8", "   ", "{\"audit_id\":\"A\"}", null)),
+                new Bad(
+                        "UNSAFE_PLACEHOLDER",
+                        event(key, "b9", "audit.progress", "{\"audit_id\":\"A.private-org.1\"}", null)),
+                new Bad("UNSAFE_PLACEHOLDER", event(key, "b10", "audit.progress", "{\"audit_id\":{\"id\":1}}", null)),
+                new Bad("UNSAFE_PLACEHOLDER", event(key, "b11", "audit.progress", "{\"audit_id\":true}", null)),
+                new Bad("UNSAFE_PLACEHOLDER", event(key, "b12", "audit.progress", "{\"fiche_id\":1.5}", null)),
+                new Bad(
+                        "UNSAFE_PLACEHOLDER",
+                        event(key, "b13", "qa.run.progress", "{\"org_id\":\"\u0031\u200b\"}", null)),
+                new Bad("UNSAFE_PLACEHOLDER", event(key, "b14", "rewrite.progress", "{\"rewrite_id\":\"\"}", null)),
+                new Bad("INVALID_CHANNEL", event(key, "b15", "audit.progress", "{}", List.of("ok", "bad channel"))),
+                new Bad("TOO_MANY_CHANNELS", event(key, "b16", "audit.progress", "{}", tooMany)));
+        assertThat(bad.stream()
+                        .map(b -> b.reason() + Arrays.toString(b.value()))
+                        .distinct())
+                .hasSizeGreaterThanOrEqualTo(20);
+
+        List<String> goodIds = new ArrayList<>();
         try (KafkaProducer<String, byte[]> producer = KafkaTestClient.rawProducer(kafka)) {
-            producer.send(new ProducerRecord<>("realtime.events", KEY, good1));
-            for (byte[] value : bad.values()) {
-                producer.send(new ProducerRecord<>("realtime.events", KEY, value));
-                producer.send(new ProducerRecord<>("realtime.events", KEY, good2));
+            for (int i = 0; i <= bad.size(); i++) {
+                String id = "good-" + i;
+                goodIds.add(id);
+                producer.send(new ProducerRecord<>(
+                        "realtime.events",
+                        key,
+                        event(
+                                key,
+                                id,
+                                "audit.step_completed",
+                                "{\"audit_id\":\"A\",\"fiche_id\":\"F\",\"step_position\":" + i + "}",
+                                null)));
+                if (i < bad.size()) {
+                    producer.send(new ProducerRecord<>(
+                            "realtime.events", key, bad.get(i).value()));
+                }
             }
-            producer.send(new ProducerRecord<>("realtime.events", KEY, good3)).get();
+            producer.flush();
         }
 
-        List<ConsumerRecord<String, byte[]>> published;
-        List<ConsumerRecord<String, byte[]>> deadLetters;
         try (KafkaTestClient topics = KafkaTestClient.subscribe(kafka, "realtime.publish", "realtime.events.dlq")) {
-            List<ConsumerRecord<String, byte[]>> all = topics.pollUntil(Duration.ofSeconds(60), seen -> {
-                List<ConsumerRecord<String, byte[]>> mine = KafkaTestClient.withKey(seen, KEY);
-                return mine.stream()
-                                        .filter(r -> r.topic().equals("realtime.publish"))
-                                        .count()
-                                == 2 + bad.size()
-                        && mine.stream()
-                                        .filter(r -> r.topic().equals("realtime.events.dlq"))
-                                        .count()
-                                == bad.size();
-            });
-            List<ConsumerRecord<String, byte[]>> mine = KafkaTestClient.withKey(all, KEY);
-            published = mine.stream()
+            List<ConsumerRecord<String, byte[]>> mine = KafkaTestClient.withKey(
+                    topics.pollUntil(
+                            Duration.ofSeconds(90),
+                            seen -> count(seen, key, "realtime.publish") == goodIds.size()
+                                    && count(seen, key, "realtime.events.dlq") == bad.size()),
+                    key);
+            List<ChannelPublish> published = mine.stream()
                     .filter(r -> r.topic().equals("realtime.publish"))
+                    .map(r -> PUBLISHES.deserialize(r.topic(), r.value()))
                     .toList();
-            deadLetters = mine.stream()
+            List<ConsumerRecord<String, byte[]>> deadLetters = mine.stream()
                     .filter(r -> r.topic().equals("realtime.events.dlq"))
                     .toList();
-        }
 
-        AvroDeserializer<ChannelPublish> publishes =
-                new AvroDeserializer<>(ChannelPublish.class, PinnedSchemaRegistry.instance());
-        List<String> order = published.stream()
-                .map(r -> publishes.deserialize(r.topic(), r.value()).getEventId())
-                .toList();
-        List<String> expectedOrder = new ArrayList<>(List.of("1"));
-        bad.keySet().forEach(k -> expectedOrder.add("2"));
-        expectedOrder.add("3");
-        assertThat(order).containsExactlyElementsOf(expectedOrder);
-        assertThat(publishes
-                        .deserialize("realtime.publish", published.get(0).value())
-                        .getChannels())
-                .containsExactly("private-audit-A", "private-fiche-F");
-
-        assertThat(deadLetters)
-                .extracting(r -> header(r, "switchboard-reason"))
-                .containsExactlyElementsOf(bad.keySet());
-        for (ConsumerRecord<String, byte[]> dead : deadLetters) {
-            assertThat(header(dead, "kafka_dlt-original-topic")).isEqualTo("realtime.events");
-            assertThat(dead.headers().lastHeader("kafka_dlt-original-offset")).isNotNull();
-            assertThat(dead.headers().lastHeader("kafka_dlt-original-partition"))
-                    .isNotNull();
-            assertThat(dead.headers().lastHeader("kafka_dlt-original-timestamp"))
-                    .isNotNull();
-            assertThat(header(dead, "kafka_dlt-exception-message")).isNotBlank();
+            assertThat(published).extracting(ChannelPublish::getEventId).containsExactlyElementsOf(goodIds);
+            assertThat(published.get(0).getChannels()).containsExactly("private-audit-A", "private-fiche-F");
+            assertThat(deadLetters)
+                    .extracting(r -> header(r, "switchboard-reason"))
+                    .containsExactlyElementsOf(bad.stream().map(Bad::reason).toList());
+            for (int i = 0; i < bad.size(); i++) {
+                ConsumerRecord<String, byte[]> dead = deadLetters.get(i);
+                assertThat(header(dead, "kafka_dlt-original-topic")).isEqualTo("realtime.events");
+                assertThat(header(dead, "kafka_dlt-original-partition")).isNotNull();
+                assertThat(header(dead, "kafka_dlt-original-offset")).isNotNull();
+                assertThat(header(dead, "kafka_dlt-original-timestamp")).isNotNull();
+                assertThat(header(dead, "kafka_dlt-exception-message"))
+                        .as("a readable message")
+                        .isNotBlank();
+                if (i < 10) {
+                    assertThat(dead.value())
+                            .as("undecodable record %d keeps its bytes", i)
+                            .isEqualTo(bad.get(i).value());
+                }
+            }
         }
-        // undecodable records keep their original bytes, so nothing is lost
-        assertThat(deadLetters.get(0).value()).isEqualTo(bad.get("NOT_FRAMED"));
     }
 
-    private static byte[] event(String id, String payload) {
+    @Test
+    void oversizePayloadsAreTruncatedAndBackwardProgressIsDropped() throws Exception {
+        String key = "audit-" + UUID.randomUUID();
+        String explanation = "x".repeat(50_000);
+        try (KafkaProducer<String, byte[]> producer = KafkaTestClient.rawProducer(kafka)) {
+            producer.send(new ProducerRecord<>(
+                    "realtime.events",
+                    key,
+                    event(
+                            key,
+                            "big",
+                            "audit.step_completed",
+                            "{\"audit_id\":\"A\",\"fiche_id\":\"F\",\"score\":8,\"explanation\":\"" + explanation
+                                    + "\"}",
+                            null)));
+            for (int percent : new int[] {10, 50, 30, 60}) {
+                producer.send(new ProducerRecord<>(
+                        "realtime.events",
+                        key,
+                        event(
+                                key,
+                                "p" + percent,
+                                "audit.progress",
+                                "{\"audit_id\":\"A\",\"progress_percentage\":" + percent + "}",
+                                null)));
+            }
+            producer.send(new ProducerRecord<>(
+                    "realtime.events",
+                    key,
+                    event(key, "done", "audit.completed", "{\"audit_id\":\"A\",\"status\":\"completed\"}", null)));
+            producer.flush();
+        }
+        try (KafkaTestClient topic = KafkaTestClient.subscribe(kafka, "realtime.publish")) {
+            List<ChannelPublish> published = topic.withKey(key, 5, Duration.ofSeconds(30)).stream()
+                    .map(r -> PUBLISHES.deserialize(r.topic(), r.value()))
+                    .toList();
+            assertThat(published)
+                    .extracting(ChannelPublish::getEventId)
+                    .containsExactly("big", "p10", "p50", "p60", "done");
+
+            ChannelPublish big = published.get(0);
+            JsonNode data = JSON.readTree(big.getData());
+            assertThat(big.getTruncated()).isTrue();
+            assertThat(big.getData().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(9000);
+            assertThat(big.getOriginalBytes()).isGreaterThan(50_000);
+            assertThat(data.get("_truncated").asBoolean()).isTrue();
+            assertThat(data.get("audit_id").asString()).isEqualTo("A");
+            assertThat(data.get("score").asInt()).isEqualTo(8);
+        }
+        double dropped = router.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .get("switchboard.router.dropped")
+                .tag("reason", "PROGRESS_REGRESSED")
+                .counter()
+                .count();
+        assertThat(dropped).isGreaterThanOrEqualTo(1.0);
+    }
+
+    private static long count(List<ConsumerRecord<String, byte[]>> seen, String key, String topic) {
+        return seen.stream()
+                .filter(r -> key.equals(r.key()) && r.topic().equals(topic))
+                .count();
+    }
+
+    private static byte[] withSchemaId(byte[] framed, int id) {
+        byte[] copy = framed.clone();
+        copy[1] = (byte) (id >>> 24);
+        copy[2] = (byte) (id >>> 16);
+        copy[3] = (byte) (id >>> 8);
+        copy[4] = (byte) id;
+        return copy;
+    }
+
+    private static byte[] event(String key, String id, String type, String payload, List<String> channels) {
         RealtimeEvent event = RealtimeEvent.newBuilder()
                 .setEventId(id)
-                .setType("audit.step_completed")
+                .setType(type)
                 .setOccurredAt(Instant.now())
                 .setSource("test")
                 .setAggregateType("audit")
-                .setAggregateId(KEY)
+                .setAggregateId(key)
                 .setPayload(payload)
+                .setChannels(channels)
+                .setHeaders(Map.of())
                 .build();
         return new AvroSerializer<RealtimeEvent>().serialize("realtime.events", event);
     }

@@ -22,7 +22,7 @@ class PayloadTruncatorPropertiesTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void resultIsValidJsonWithinTheLimitAndDeterministic(
             @ForAll("payloads") ObjectNode payload, @ForAll @IntRange(min = 64, max = 20_000) int limit) {
         String json = JSON.writeValueAsString(payload);
