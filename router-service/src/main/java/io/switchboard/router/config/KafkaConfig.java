@@ -78,7 +78,7 @@ public class KafkaConfig {
             RouterMetrics metrics) {
         return new DeadLetterPolicy(properties.deadLetterTopic(), KafkaConfig::reason)
                 .onDeadLetter((record, reason) -> metrics.deadLettered(reason))
-                .notRetryable(RoutingException.class, WireFormatException.class)
+                .notRetryable(RoutingException.class, WireFormatException.class, DeserializationException.class)
                 .errorHandler(template, kafkaProperties, new FixedBackOff(1000L, 5));
     }
 
