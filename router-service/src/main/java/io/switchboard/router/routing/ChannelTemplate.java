@@ -16,7 +16,6 @@ final class ChannelTemplate {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
     private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern LITERAL = Pattern.compile("[A-Za-z0-9_\\-=@,.;]*");
-    private static final Pattern SAFE_VALUE = Pattern.compile("[A-Za-z0-9_\\-=@]+");
 
     private final String source;
     private final String[] literals; // literals[i] precedes fields[i]; the last literal ends the name
@@ -113,13 +112,25 @@ final class ChannelTemplate {
                     "field '" + field + "' of template '" + source + "' is " + describe(value)
                             + ", not a string or an integer");
         }
-        if (!SAFE_VALUE.matcher(text).matches()) {
+        if (!safe(text)) {
             throw new RoutingException(
                     RoutingException.Reason.UNSAFE_PLACEHOLDER,
                     "field '" + field + "' of template '" + source + "' has the value \"" + abbreviate(text)
                             + "\", which is empty or holds characters other than A-Z a-z 0-9 _ - = @");
         }
         return text;
+    }
+
+    private static boolean safe(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (!ChannelName.isSafeValueChar(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String describe(JsonNode value) {

@@ -1,6 +1,9 @@
 package io.switchboard.schemas.wire;
 
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -9,6 +12,8 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
     private SchemaRegistry registry;
     private String suffix = "-value";
+    /** Ids by topic and schema: generated classes share one Schema instance, so lookups are by identity. */
+    private final Map<String, Map<Schema, Integer>> ids = new ConcurrentHashMap<>();
 
     public AvroSerializer() {}
 
@@ -32,6 +37,9 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
         if (registry == null) {
             registry = PinnedSchemaRegistry.instance();
         }
-        return WireFormat.encode(registry.idFor(topic + suffix, data.getSchema()), data);
+        Schema schema = data.getSchema();
+        int id = ids.computeIfAbsent(topic, t -> java.util.Collections.synchronizedMap(new IdentityHashMap<>()))
+                .computeIfAbsent(schema, s -> registry.idFor(topic + suffix, s));
+        return WireFormat.encode(id, data);
     }
 }

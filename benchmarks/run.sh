@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs a benchmark from the benchmarks module (see benchmarks/README.md):
+#   benchmarks/run.sh jmh [JMH options]     route + truncate micro-benchmarks (events/s per core)
+#   benchmarks/run.sh router-load [N]       router-service vs a plain passthrough on a real broker (default N=200000)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+./mvnw -q -B -DskipTests -Dspotless.check.skip=true install -pl benchmarks -am >&2
+./mvnw -q -B -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >&2
+cp="benchmarks/target/classes:$(cat benchmarks/target/bench.classpath)"
+what="${1:-}"; shift || true
+case "$what" in
+  jmh) exec java -cp "$cp" org.openjdk.jmh.Main "${@:-RouteBenchmark}" ;;
+  router-load) exec java -Xmx2g -cp "$cp" io.switchboard.bench.RouterLoadHarness "$@" ;;
+  *) echo "usage: benchmarks/run.sh jmh|router-load [args]" >&2; exit 2 ;;
+esac
