@@ -7,36 +7,65 @@ import java.sql.Statement;
 import java.util.UUID;
 
 /**
- * A fresh Postgres schema on the machine's real server, dropped on close, so integration tests never see each
- * other's rows. The server comes from {@code SWITCHBOARD_TEST_POSTGRES} (a JDBC URL), default
- * {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}.
+ * A fresh schema (Postgres) or database (MariaDB/MySQL) on the machine's real server, dropped on close, so
+ * integration tests never see each other's rows. Servers: {@code SWITCHBOARD_TEST_POSTGRES} (default
+ * {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}) and {@code SWITCHBOARD_TEST_MARIADB} (default
+ * {@code jdbc:mariadb://127.0.0.1:3306/?user=root}).
  */
 public final class TestDatabase implements AutoCloseable {
 
-    private final String serverUrl;
-    private final String schema;
+    public enum Kind {
+        POSTGRES,
+        MARIADB
+    }
 
-    private TestDatabase(String serverUrl, String schema) {
+    private final Kind kind;
+    private final String serverUrl;
+    private final String name;
+
+    private TestDatabase(Kind kind, String serverUrl, String name) {
+        this.kind = kind;
         this.serverUrl = serverUrl;
-        this.schema = schema;
+        this.name = name;
     }
 
     public static TestDatabase postgres() {
-        String url = System.getenv()
-                .getOrDefault("SWITCHBOARD_TEST_POSTGRES", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
-        String schema = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        TestDatabase db = new TestDatabase(url, schema);
-        db.execute("CREATE SCHEMA " + schema);
+        return create(Kind.POSTGRES);
+    }
+
+    public static TestDatabase mariadb() {
+        return create(Kind.MARIADB);
+    }
+
+    public static TestDatabase create(Kind kind) {
+        String url = kind == Kind.POSTGRES
+                ? System.getenv()
+                        .getOrDefault(
+                                "SWITCHBOARD_TEST_POSTGRES", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres")
+                : System.getenv().getOrDefault("SWITCHBOARD_TEST_MARIADB", "jdbc:mariadb://127.0.0.1:3306/?user=root");
+        String name = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        TestDatabase db = new TestDatabase(kind, url, name);
+        db.execute(kind == Kind.POSTGRES ? "CREATE SCHEMA " + name : "CREATE DATABASE " + name);
         return db;
     }
 
-    /** A JDBC URL whose connections work in this schema. */
-    public String jdbcUrl() {
-        return serverUrl + (serverUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    public Kind kind() {
+        return kind;
     }
 
-    public String schema() {
-        return schema;
+    /** A JDBC URL whose connections work in this schema or database. */
+    public String jdbcUrl() {
+        if (kind == Kind.POSTGRES) {
+            return serverUrl + (serverUrl.contains("?") ? "&" : "?") + "currentSchema=" + name;
+        }
+        int query = serverUrl.indexOf('?');
+        String base = query < 0 ? serverUrl : serverUrl.substring(0, query);
+        String params = query < 0 ? "" : serverUrl.substring(query);
+        return base.substring(0, base.lastIndexOf('/') + 1) + name + params;
+    }
+
+    public String name() {
+        return name;
     }
 
     public Connection connect() throws SQLException {
@@ -57,6 +86,9 @@ public final class TestDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        execute(
+                kind == Kind.POSTGRES
+                        ? "DROP SCHEMA IF EXISTS " + name + " CASCADE"
+                        : "DROP DATABASE IF EXISTS " + name);
     }
 }

@@ -1,18 +1,28 @@
 package io.switchboard.relay.config;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.kafka.TopicSettings;
 import io.switchboard.relay.outbox.JdbcOutboxSource;
+import io.switchboard.relay.outbox.OutboxDialect;
 import io.switchboard.relay.outbox.OutboxTable;
 import io.switchboard.relay.outbox.OutboxWriter;
+import io.switchboard.relay.relay.BacklogSampler;
+import io.switchboard.relay.relay.DatabaseReplicaLock;
 import io.switchboard.relay.relay.KafkaEventSink;
 import io.switchboard.relay.relay.OutboxEventMapper;
 import io.switchboard.relay.relay.OutboxRelay;
+import io.switchboard.relay.relay.PostgresNotifyWaker;
+import io.switchboard.relay.relay.RelayHealthIndicator;
 import io.switchboard.relay.relay.RelayLoop;
 import io.switchboard.relay.relay.RelayMetrics;
+import io.switchboard.relay.relay.ReplicaLock;
+import io.switchboard.relay.relay.Waker;
 import io.switchboard.schemas.RealtimeEvent;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -23,11 +33,18 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** Wiring of the relay: the table, the Kafka sink and the loop. */
+/** Wiring of the relay: the table and its dialect, the Kafka sink, the lock, the waker and the loop. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(TopicSettings.class)
+@EnableScheduling
 public class RelayConfig {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
 
     @Bean
     OutboxTable outboxTable(RelayProperties properties) {
@@ -35,8 +52,13 @@ public class RelayConfig {
     }
 
     @Bean
-    OutboxWriter outboxWriter(JdbcTemplate jdbc, OutboxTable table) {
-        return new OutboxWriter(jdbc, table);
+    OutboxDialect outboxDialect(DataSource dataSource) {
+        return OutboxDialect.of(dataSource);
+    }
+
+    @Bean
+    OutboxWriter outboxWriter(JdbcTemplate jdbc, OutboxTable table, OutboxDialect dialect) {
+        return new OutboxWriter(jdbc, table, dialect);
     }
 
     @Bean
@@ -59,18 +81,58 @@ public class RelayConfig {
     }
 
     @Bean
+    RelayMetrics relayMetrics(MeterRegistry registry, Clock clock) {
+        return new RelayMetrics(registry, clock);
+    }
+
+    @Bean
     RelayLoop relayLoop(
+            DataSource dataSource,
             JdbcTemplate jdbc,
             OutboxTable table,
+            OutboxDialect dialect,
             KafkaEventSink sink,
             RelayProperties properties,
-            MeterRegistry registry) {
+            RelayMetrics metrics,
+            MeterRegistry registry,
+            Clock clock) {
         OutboxRelay relay = new OutboxRelay(
-                new JdbcOutboxSource(jdbc, table),
+                new JdbcOutboxSource(jdbc, table, dialect),
                 new OutboxEventMapper(properties.defaultSource(), properties.maxPayloadBytes()),
                 sink,
                 properties.batchSize(),
                 properties.ackTimeout());
-        return new RelayLoop(relay, new RelayMetrics(registry), properties.pollInterval(), properties.maxBackoff());
+        ReplicaLock lock = properties.singleReplica()
+                ? ReplicaLock.alwaysHeld()
+                : new DatabaseReplicaLock(
+                        dataSource, dialect, "switchboard-outbox:" + table.name(), clock, properties.lockRecheck());
+        Waker waker = dialect == OutboxDialect.POSTGRES && properties.listenNotify()
+                ? new PostgresNotifyWaker(dataSource, table.name())
+                : Waker.polling();
+        RelayLoop loop = new RelayLoop(
+                relay,
+                lock,
+                waker,
+                metrics,
+                new RelayLoop.Timing(
+                        properties.pollInterval(),
+                        properties.maxPollInterval(),
+                        properties.maxBackoff(),
+                        properties.standbyRetry()),
+                clock);
+        Gauge.builder("switchboard.relay.active", loop, l -> l.active() ? 1 : 0)
+                .description("1 when this replica holds the lock and relays, 0 for a standby")
+                .register(registry);
+        return loop;
+    }
+
+    @Bean
+    BacklogSampler backlogSampler(JdbcTemplate jdbc, OutboxTable table, RelayLoop loop, RelayMetrics metrics) {
+        return new BacklogSampler(jdbc, table, loop, metrics);
+    }
+
+    @Bean
+    RelayHealthIndicator outboxRelayHealthIndicator(RelayLoop loop, OutboxTable table, OutboxDialect dialect) {
+        return new RelayHealthIndicator(loop, table, dialect);
     }
 }

@@ -7,7 +7,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
-/** The outbox table over JDBC (Postgres; JSON columns are read as text). */
+/** The outbox table over JDBC (Postgres, MySQL, MariaDB; JSON columns are read as text). */
 public final class JdbcOutboxSource implements OutboxSource {
 
     private final JdbcTemplate jdbc;
@@ -15,12 +15,13 @@ public final class JdbcOutboxSource implements OutboxSource {
     private final String select;
     private final String delete;
 
-    public JdbcOutboxSource(JdbcTemplate jdbc, OutboxTable table) {
+    public JdbcOutboxSource(JdbcTemplate jdbc, OutboxTable table, OutboxDialect dialect) {
         this.jdbc = jdbc;
         this.named = new NamedParameterJdbcTemplate(jdbc);
-        this.select = "SELECT id, event_id, type, source, aggregate_type, aggregate_id, payload::text AS payload,"
-                + " channels::text AS channels, socket_id, headers::text AS headers, created_at FROM " + table
-                + " ORDER BY id LIMIT ?";
+        this.select = "SELECT id, event_id, type, source, aggregate_type, aggregate_id, " + dialect.readJson("payload")
+                + ", " + dialect.readJson("channels") + ", socket_id, " + dialect.readJson("headers")
+                + ", created_at FROM "
+                + table + " ORDER BY id LIMIT ?";
         this.delete = "DELETE FROM " + table + " WHERE id IN (:ids)";
     }
 

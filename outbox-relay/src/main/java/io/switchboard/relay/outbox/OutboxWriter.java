@@ -33,11 +33,12 @@ public final class OutboxWriter {
     private final JdbcTemplate jdbc;
     private final String insert;
 
-    public OutboxWriter(JdbcTemplate jdbc, OutboxTable table) {
+    public OutboxWriter(JdbcTemplate jdbc, OutboxTable table, OutboxDialect dialect) {
         this.jdbc = jdbc;
+        String json = dialect.writeJson();
         this.insert = "INSERT INTO " + table + " (event_id, type, source, aggregate_type, aggregate_id, payload,"
-                + " channels, socket_id, headers) VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?,"
-                + " CAST(? AS jsonb))";
+                + " channels, socket_id, headers) VALUES (" + dialect.writeUuid() + ", ?, ?, ?, ?, " + json + ", "
+                + json + ", ?, " + json + ")";
     }
 
     /** Inserts the row and returns its event id. */
@@ -45,7 +46,7 @@ public final class OutboxWriter {
         UUID eventId = UUID.randomUUID();
         jdbc.update(
                 insert,
-                eventId,
+                eventId.toString(),
                 message.type(),
                 message.source(),
                 message.aggregateType(),

@@ -3,6 +3,7 @@ package io.switchboard.relay.relay;
 import io.switchboard.relay.outbox.OutboxRow;
 import io.switchboard.relay.outbox.OutboxSource;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,8 +18,12 @@ import java.util.concurrent.TimeoutException;
  */
 public final class OutboxRelay {
 
-    /** What one step did. */
-    public record Step(int read, int published, int deadLettered) {}
+    /** What one step did; {@code createdAt} holds the commit times of the rows published, for the lag. */
+    public record Step(int read, int published, int deadLettered, List<Instant> createdAt) {
+        public Step(int read, int published, int deadLettered) {
+            this(read, published, deadLettered, List.of());
+        }
+    }
 
     private final OutboxSource source;
     private final OutboxEventMapper mapper;
@@ -42,14 +47,16 @@ public final class OutboxRelay {
     public Step step() throws InterruptedException, ExecutionException, TimeoutException {
         List<OutboxRow> rows = source.fetch(batchSize);
         if (rows.isEmpty()) {
-            return new Step(0, 0, 0);
+            return new Step(0, 0, 0, List.of());
         }
         List<CompletableFuture<?>> writes = new ArrayList<>(rows.size());
         List<Long> ids = new ArrayList<>(rows.size());
+        List<Instant> published = new ArrayList<>(rows.size());
         int dead = 0;
         for (OutboxRow row : rows) {
             try {
                 writes.add(sink.publish(row.aggregateId(), mapper.toEvent(row)));
+                published.add(row.createdAt());
             } catch (BadRowException e) {
                 writes.add(sink.deadLetter(row, e));
                 dead++;
@@ -59,6 +66,6 @@ public final class OutboxRelay {
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
                 .get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
         source.delete(ids);
-        return new Step(rows.size(), rows.size() - dead, dead);
+        return new Step(rows.size(), rows.size() - dead, dead, published);
     }
 }

@@ -1,69 +1,133 @@
 package io.switchboard.relay.relay;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Runs {@link OutboxRelay#step()} on one thread: again at once while batches come back full (a backlog), after
- * {@code pollInterval} when the outbox is drained, and after a growing backoff (up to {@code maxBackoff}) while the
- * database or Kafka fails, so an outage pauses the relay and it resumes by itself.
+ * The relay's one thread. While this replica does not hold the {@link ReplicaLock} it is a standby and tries again
+ * every {@code standbyRetry}. While it does, it runs {@link OutboxRelay#step()}: again at once while batches come
+ * back full (a backlog); when the outbox is drained it waits on the {@link Waker} (a Postgres notification, or a
+ * poll interval that doubles while idle from {@code pollInterval} up to {@code maxPollInterval}); while the
+ * database or Kafka fails it backs off (up to {@code maxBackoff}) and resumes by itself.
  */
 public final class RelayLoop implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RelayLoop.class);
 
-    private final OutboxRelay relay;
-    private final RelayMetrics metrics;
-    private final Duration pollInterval;
-    private final Duration maxBackoff;
-    private ScheduledExecutorService executor;
-    private volatile boolean running;
-    private long failures;
+    /** The intervals of the loop. */
+    public record Timing(Duration pollInterval, Duration maxPollInterval, Duration maxBackoff, Duration standbyRetry) {}
 
-    public RelayLoop(OutboxRelay relay, RelayMetrics metrics, Duration pollInterval, Duration maxBackoff) {
+    private final OutboxRelay relay;
+    private final ReplicaLock lock;
+    private final Waker waker;
+    private final RelayMetrics metrics;
+    private final Timing timing;
+    private final Clock clock;
+    private final Object pause = new Object();
+    private volatile boolean running;
+    private volatile boolean active;
+    private volatile Instant lastSuccess;
+    private Thread thread;
+
+    public RelayLoop(
+            OutboxRelay relay, ReplicaLock lock, Waker waker, RelayMetrics metrics, Timing timing, Clock clock) {
         this.relay = relay;
+        this.lock = lock;
+        this.waker = waker;
         this.metrics = metrics;
-        this.pollInterval = pollInterval;
-        this.maxBackoff = maxBackoff;
+        this.timing = timing;
+        this.clock = clock;
+    }
+
+    /** True while this replica holds the lock and relays. */
+    public boolean active() {
+        return active;
+    }
+
+    /** When a step last succeeded, or null. */
+    public Instant lastSuccess() {
+        return lastSuccess;
     }
 
     @Override
     public synchronized void start() {
-        executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "outbox-relay"));
         running = true;
-        executor.execute(this::tick);
+        thread = new Thread(this::run, "outbox-relay");
+        thread.start();
     }
 
-    private void tick() {
-        if (!running) {
-            return;
-        }
-        long delay;
+    private void run() {
+        long failures = 0;
+        Duration idle = timing.pollInterval();
         try {
-            OutboxRelay.Step step = relay.step();
-            metrics.step(step);
-            if (failures > 0) {
-                log.info("outbox relay resumed after {} failed attempts", failures);
-                failures = 0;
+            while (running) {
+                if (!lock.tryHold()) {
+                    if (active) {
+                        log.warn("outbox relay is now a standby");
+                    }
+                    active = false;
+                    sleep(timing.standbyRetry());
+                    continue;
+                }
+                active = true;
+                OutboxRelay.Step step;
+                try {
+                    step = relay.step();
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    failures++;
+                    metrics.failure();
+                    Duration backoff =
+                            min(timing.maxBackoff(), timing.pollInterval().multipliedBy(1L << Math.min(failures, 10)));
+                    log.warn(
+                            "outbox relay paused for {} ms (attempt {}): {}",
+                            backoff.toMillis(),
+                            failures,
+                            rootMessage(e));
+                    sleep(backoff);
+                    continue;
+                }
+                if (failures > 0) {
+                    log.info("outbox relay resumed after {} failed attempts", failures);
+                    failures = 0;
+                }
+                lastSuccess = clock.instant();
+                metrics.step(step);
+                if (step.read() >= relay.batchSize()) {
+                    idle = timing.pollInterval();
+                } else if (waker.notifies()) {
+                    waker.await(timing.maxPollInterval());
+                } else {
+                    idle = step.read() > 0
+                            ? timing.pollInterval()
+                            : min(timing.maxPollInterval(), idle.multipliedBy(2));
+                    waker.await(idle);
+                }
             }
-            delay = step.read() >= relay.batchSize() ? 0 : pollInterval.toMillis();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
-        } catch (Exception e) {
-            failures++;
-            metrics.failure();
-            delay = Math.min(maxBackoff.toMillis(), pollInterval.toMillis() * (1L << Math.min(failures, 10)));
-            log.warn("outbox relay paused for {} ms (attempt {}): {}", delay, failures, rootMessage(e));
+        } finally {
+            active = false;
+            waker.close();
+            lock.close();
         }
-        if (running) {
-            executor.schedule(this::tick, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void sleep(Duration duration) throws InterruptedException {
+        synchronized (pause) {
+            if (running) {
+                pause.wait(Math.max(1, duration.toMillis()));
+            }
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static String rootMessage(Throwable e) {
@@ -75,16 +139,20 @@ public final class RelayLoop implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void stop() {
-        running = false;
-        if (executor != null) {
-            executor.shutdown();
+    public void stop() {
+        Thread t;
+        synchronized (this) {
+            running = false;
+            t = thread;
+        }
+        synchronized (pause) {
+            pause.notifyAll();
+        }
+        if (t != null) {
+            t.interrupt();
             try {
-                if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
-                    executor.shutdownNow();
-                }
+                t.join(30_000);
             } catch (InterruptedException e) {
-                executor.shutdownNow();
                 Thread.currentThread().interrupt();
             }
         }

@@ -1,0 +1,90 @@
+package io.switchboard.relay.outbox;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/** What differs between the outbox databases: how JSON columns are read and written, and how the lock is taken. */
+public enum OutboxDialect {
+    POSTGRES {
+        @Override
+        String readJson(String column) {
+            return column + "::text AS " + column;
+        }
+
+        @Override
+        String writeJson() {
+            return "CAST(? AS jsonb)";
+        }
+
+        @Override
+        String writeUuid() {
+            return "CAST(? AS uuid)";
+        }
+
+        @Override
+        public String tryLockSql() {
+            return "SELECT pg_try_advisory_lock(hashtextextended(?, 0))";
+        }
+
+        @Override
+        public String unlockAllSql() {
+            return "SELECT pg_advisory_unlock_all()";
+        }
+    },
+    /** MySQL 8 and MariaDB: JSON columns read and written as text. */
+    MYSQL {
+        @Override
+        String readJson(String column) {
+            return column;
+        }
+
+        @Override
+        String writeJson() {
+            return "?";
+        }
+
+        @Override
+        String writeUuid() {
+            return "?";
+        }
+
+        @Override
+        public String tryLockSql() {
+            return "SELECT GET_LOCK(?, 0)";
+        }
+
+        @Override
+        public String unlockAllSql() {
+            return "SELECT RELEASE_ALL_LOCKS()";
+        }
+    };
+
+    abstract String readJson(String column);
+
+    abstract String writeJson();
+
+    abstract String writeUuid();
+
+    /** A query taking the lock's name, answering 1 or true when this session now holds it, at once either way. */
+    public abstract String tryLockSql();
+
+    /** Releases every lock this session holds. */
+    public abstract String unlockAllSql();
+
+    public static OutboxDialect of(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            String product = connection.getMetaData().getDatabaseProductName().toLowerCase();
+            if (product.contains("postgres")) {
+                return POSTGRES;
+            }
+            if (product.contains("mysql") || product.contains("mariadb")) {
+                return MYSQL;
+            }
+            throw new IllegalStateException(
+                    "the outbox database is " + product + "; Postgres, MySQL and MariaDB are supported");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reach the outbox database: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.switchboard.relay.relay;
+
+import io.switchboard.relay.outbox.OutboxTable;
+import java.sql.Timestamp;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+
+/** Samples the outbox's backlog (row count, oldest row) for the gauges, on the active replica only. */
+public final class BacklogSampler {
+
+    private final JdbcTemplate jdbc;
+    private final RelayLoop loop;
+    private final RelayMetrics metrics;
+    private final String query;
+
+    public BacklogSampler(JdbcTemplate jdbc, OutboxTable table, RelayLoop loop, RelayMetrics metrics) {
+        this.jdbc = jdbc;
+        this.loop = loop;
+        this.metrics = metrics;
+        this.query = "SELECT count(*), min(created_at) FROM " + table;
+    }
+
+    @Scheduled(fixedDelayString = "${switchboard.outbox.backlog-sample-interval:5s}")
+    public void sample() {
+        if (!loop.active()) {
+            return;
+        }
+        jdbc.query(query, rs -> {
+            Timestamp oldest = rs.getTimestamp(2);
+            metrics.backlog(rs.getLong(1), oldest == null ? null : oldest.toInstant());
+        });
+    }
+}

@@ -1,0 +1,78 @@
+package io.switchboard.relay.relay;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Postgres LISTEN/NOTIFY: the outbox's insert trigger notifies the channel named after the table at commit, and
+ * this waker returns as soon as a notification arrives. If its connection fails it polls until it can listen
+ * again, so notifications only ever shorten the wait.
+ */
+public final class PostgresNotifyWaker implements Waker {
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresNotifyWaker.class);
+
+    private final DataSource dataSource;
+    private final String channel;
+    private final Waker fallback = Waker.polling();
+    private Connection connection;
+
+    public PostgresNotifyWaker(DataSource dataSource, String channel) {
+        this.dataSource = dataSource;
+        this.channel = channel;
+    }
+
+    @Override
+    public boolean notifies() {
+        return true;
+    }
+
+    @Override
+    public void await(Duration max) throws InterruptedException {
+        try {
+            if (connection == null) {
+                connection = dataSource.getConnection();
+                connection.setAutoCommit(true);
+                try (Statement listen = connection.createStatement()) {
+                    listen.execute("LISTEN \"" + channel + "\"");
+                }
+            }
+            PGNotification[] notifications =
+                    connection.unwrap(PGConnection.class).getNotifications((int) Math.max(1, max.toMillis()));
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            if (notifications == null) {
+                return; // timed out: the poll
+            }
+        } catch (SQLException e) {
+            log.debug("LISTEN connection failed, polling until it is back: {}", e.getMessage());
+            close();
+            fallback.await(max);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            try (Statement unlisten = connection.createStatement()) {
+                unlisten.execute("UNLISTEN *");
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // gone
+            }
+            connection = null;
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package io.switchboard.relay;
+
+import static io.switchboard.testkit.KafkaTestClient.header;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.switchboard.relay.outbox.OutboxWriter;
+import io.switchboard.relay.outbox.OutboxWriter.OutboxMessage;
+import io.switchboard.relay.relay.RelayLoop;
+import io.switchboard.schemas.RealtimeEvent;
+import io.switchboard.schemas.wire.AvroDeserializer;
+import io.switchboard.schemas.wire.PinnedSchemaRegistry;
+import io.switchboard.testkit.KafkaTestBroker;
+import io.switchboard.testkit.KafkaTestClient;
+import io.switchboard.testkit.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * outbox-relay on a real database of this machine and a real Kafka broker; one subclass per database.
+ */
+abstract class AbstractOutboxRelayIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final AvroDeserializer<RealtimeEvent> AVRO =
+            new AvroDeserializer<>(RealtimeEvent.class, PinnedSchemaRegistry.instance());
+
+    private final List<ConfigurableApplicationContext> relays = new ArrayList<>();
+    protected TestDatabase db;
+    protected String kafka;
+
+    protected abstract TestDatabase.Kind kind();
+
+    /** Ends every session of another client that is running a DELETE on the outbox (what a crash looks like). */
+    protected abstract void killDeletingSessions(Statement admin) throws Exception;
+
+    @BeforeEach
+    void createDatabase() {
+        kafka = KafkaTestBroker.bootstrapServers();
+        db = TestDatabase.create(kind());
+    }
+
+    @AfterEach
+    void stopRelaysAndDropDatabase() {
+        relays.forEach(ConfigurableApplicationContext::close);
+        db.close();
+    }
+
+    protected ConfigurableApplicationContext startRelay() {
+        ConfigurableApplicationContext relay = OutboxRelayApplication.builder()
+                .run(
+                        "--spring.kafka.bootstrap-servers=" + kafka,
+                        "--spring.datasource.url=" + db.jdbcUrl(),
+                        "--server.port=0",
+                        "--switchboard.outbox.batch-size=50",
+                        "--switchboard.outbox.standby-retry=200ms");
+        relays.add(relay);
+        return relay;
+    }
+
+    @Test
+    void concurrentWritersKeepPerAggregateOrderAndBadRowsGoToTheDeadLetterTopic() throws Exception {
+        ConfigurableApplicationContext relay = startRelay();
+        OutboxWriter writer = relay.getBean(OutboxWriter.class);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> aggregates = List.of("audit-" + run + "-a", "audit-" + run + "-b", "audit-" + run + "-c");
+        int perAggregate = 120;
+
+        ExecutorService writers = Executors.newFixedThreadPool(aggregates.size());
+        List<Future<?>> done = new ArrayList<>();
+        for (String aggregate : aggregates) {
+            done.add(writers.submit(() -> {
+                for (int i = 0; i < perAggregate; i++) {
+                    writer.write(OutboxMessage.of(
+                            "audit.progress",
+                            "audit",
+                            aggregate,
+                            "{\"audit_id\":\"" + aggregate + "\",\"completed_steps\":" + i + "}"));
+                }
+            }));
+        }
+        String badKey = "bad-" + run;
+        try (Connection c = db.connect();
+                Statement s = c.createStatement()) {
+            // bad rows, written as plain SQL the way a careless producer would
+            s.executeUpdate("INSERT INTO switchboard_outbox (type, aggregate_id, payload) VALUES ('audit.progress', '"
+                    + badKey + "', '[1,2,3]')");
+            s.executeUpdate(
+                    "INSERT INTO switchboard_outbox (type, aggregate_id, payload) VALUES ('', '" + badKey + "', '{}')");
+            s.executeUpdate("INSERT INTO switchboard_outbox (type, aggregate_id, payload, channels) VALUES"
+                    + " ('audit.progress', '" + badKey + "', '{}', '{\"not\":\"an array\"}')");
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        writers.shutdown();
+
+        try (KafkaTestClient topics = KafkaTestClient.subscribe(kafka, "realtime.events", "realtime.events.dlq")) {
+            List<ConsumerRecord<String, byte[]>> all = topics.pollUntil(
+                    Duration.ofSeconds(60),
+                    seen -> seen.stream()
+                                            .filter(r -> aggregates.contains(r.key()))
+                                            .count()
+                                    >= (long) perAggregate * aggregates.size()
+                            && KafkaTestClient.withKey(seen, badKey).size() >= 3);
+            Map<String, List<Integer>> stepsByAggregate = all.stream()
+                    .filter(r -> r.topic().equals("realtime.events") && aggregates.contains(r.key()))
+                    .collect(Collectors.groupingBy(
+                            ConsumerRecord::key,
+                            Collectors.mapping(AbstractOutboxRelayIT::completedSteps, Collectors.toList())));
+            List<Integer> expected = IntStream.range(0, perAggregate).boxed().toList();
+            for (String aggregate : aggregates) {
+                assertThat(stepsByAggregate.get(aggregate))
+                        .as("order of %s", aggregate)
+                        .isEqualTo(expected);
+            }
+            assertThat(KafkaTestClient.withKey(all, badKey))
+                    .allSatisfy(r -> assertThat(r.topic()).isEqualTo("realtime.events.dlq"))
+                    .extracting(r -> header(r, "switchboard-reason"))
+                    .containsExactly("PAYLOAD_NOT_OBJECT", "MISSING_TYPE", "CHANNELS_NOT_STRING_ARRAY");
+        }
+        awaitEmptyOutbox();
+    }
+
+    @Test
+    void twoRelaysNeverPublishTogetherAndTheStandbyTakesOver() throws Exception {
+        RelayLoop first = startRelay().getBean(RelayLoop.class);
+        await().atMost(Duration.ofSeconds(10)).until(first::active);
+        ConfigurableApplicationContext secondContext = startRelay();
+        RelayLoop second = secondContext.getBean(RelayLoop.class);
+
+        AtomicBoolean both = new AtomicBoolean();
+        AtomicBoolean watching = new AtomicBoolean(true);
+        Thread watcher = new Thread(() -> {
+            while (watching.get()) {
+                if (first.active() && second.active()) {
+                    both.set(true);
+                }
+                Thread.onSpinWait();
+            }
+        });
+        watcher.start();
+        try {
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> !second.active());
+            relays.get(0).close(); // the active replica goes away; its session ends and the lock with it
+            await().atMost(Duration.ofSeconds(10)).until(second::active);
+
+            String key = "after-takeover-" + UUID.randomUUID();
+            secondContext
+                    .getBean(OutboxWriter.class)
+                    .write(OutboxMessage.of("audit.progress", "audit", key, "{\"audit_id\":\"x\"}"));
+            try (KafkaTestClient topic = KafkaTestClient.subscribe(kafka, "realtime.events")) {
+                assertThat(topic.withKey(key, 1, Duration.ofSeconds(20))).hasSize(1);
+            }
+        } finally {
+            watching.set(false);
+            watcher.join();
+        }
+        assertThat(both).as("two replicas were active at once").isFalse();
+    }
+
+    @Test
+    void aRelayCutOffBetweenProduceAndDeleteLosesNothing() throws Exception {
+        String key = "cut-" + UUID.randomUUID();
+        int rows = 20;
+        startRelay().close(); // creates the outbox table
+        try (Connection c = db.connect();
+                Statement s = c.createStatement()) {
+            for (int i = 0; i < rows; i++) {
+                s.executeUpdate(
+                        "INSERT INTO switchboard_outbox (type, aggregate_id, payload) VALUES ('audit.progress', '" + key
+                                + "', '{\"completed_steps\":" + i + "}')");
+            }
+        }
+        try (Connection locker = db.connect();
+                Statement admin = db.connect().createStatement()) {
+            // hold the rows: the relay can read and publish them, but its DELETE waits
+            locker.setAutoCommit(false);
+            try (Statement lock = locker.createStatement()) {
+                lock.executeQuery("SELECT id FROM switchboard_outbox FOR UPDATE")
+                        .close();
+            }
+            startRelay();
+            try (KafkaTestClient topic = KafkaTestClient.subscribe(kafka, "realtime.events")) {
+                assertThat(topic.withKey(key, rows, Duration.ofSeconds(30))).hasSize(rows);
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> killDeletingSessions(admin));
+            locker.rollback();
+        }
+        try (KafkaTestClient topic = KafkaTestClient.subscribe(kafka, "realtime.events")) {
+            List<ConsumerRecord<String, byte[]>> records = topic.withKey(key, 2 * rows, Duration.ofSeconds(30));
+            Set<Integer> steps =
+                    records.stream().map(AbstractOutboxRelayIT::completedSteps).collect(Collectors.toSet());
+            assertThat(steps)
+                    .as("every row reached Kafka")
+                    .containsExactlyInAnyOrderElementsOf(
+                            IntStream.range(0, rows).boxed().toList());
+            assertThat(records)
+                    .as("rows whose delete never happened were published again")
+                    .hasSize(2 * rows);
+        }
+        awaitEmptyOutbox();
+    }
+
+    private void awaitEmptyOutbox() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            try (Connection c = db.connect();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM switchboard_outbox")) {
+                rs.next();
+                assertThat(rs.getInt(1))
+                        .as("every published or dead-lettered row is deleted")
+                        .isZero();
+            }
+        });
+    }
+
+    private static int completedSteps(ConsumerRecord<String, byte[]> record) {
+        return JSON.readTree(AVRO.deserialize(record.topic(), record.value()).getPayload())
+                .get("completed_steps")
+                .asInt();
+    }
+}
