@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # A real single-node KRaft Kafka broker from Maven Central jars, no Docker:
 #   scripts/kafka.sh start|stop|status|logs
-# Listens on 127.0.0.1:${KAFKA_PORT:-9092} (controller on the next port); data under .switchboard/kafka/data.
+# Listens on 127.0.0.1:${KAFKA_PORT:-9092} (controller on the next port); state and data under
+# ${KAFKA_STATE_DIR:-.switchboard/kafka}. Tests run a second broker with their own port and folder.
 # The classpath comes from the dev-broker Maven module (kafka_2.13), resolved once and cached.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-state="$root/.switchboard/kafka"
+state="${KAFKA_STATE_DIR:-$root/.switchboard/kafka}"
 port="${KAFKA_PORT:-9092}"
 cport=$((port + 1))
 mkdir -p "$state"
