@@ -2,6 +2,8 @@
 # Runs a benchmark from the benchmarks module (see benchmarks/README.md):
 #   benchmarks/run.sh jmh [JMH options]     route + truncate micro-benchmarks (events/s per core)
 #   benchmarks/run.sh router-load [N]       router-service vs a plain passthrough on a real broker (default N=200000)
+#   benchmarks/run.sh relay-load [postgres|mariadb|both] [rows] [seconds]
+#                                           outbox-relay: backlog drain rate and commit-to-Kafka latency
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -12,5 +14,6 @@ what="${1:-}"; shift || true
 case "$what" in
   jmh) exec java -cp "$cp" org.openjdk.jmh.Main "${@:-RouteBenchmark}" ;;
   router-load) exec java -Xmx2g -cp "$cp" io.switchboard.bench.RouterLoadHarness "$@" ;;
-  *) echo "usage: benchmarks/run.sh jmh|router-load [args]" >&2; exit 2 ;;
+  relay-load) exec java -Xmx2g -cp "$cp" io.switchboard.bench.RelayLoadHarness "$@" ;;
+  *) echo "usage: benchmarks/run.sh jmh|router-load|relay-load [args]" >&2; exit 2 ;;
 esac

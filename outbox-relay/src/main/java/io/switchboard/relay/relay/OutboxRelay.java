@@ -63,6 +63,7 @@ public final class OutboxRelay {
             }
             ids.add(row.id());
         }
+        sink.flush();
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
                 .get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
         source.delete(ids);
