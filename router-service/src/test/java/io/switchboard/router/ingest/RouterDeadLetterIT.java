@@ -212,12 +212,25 @@ class RouterDeadLetterIT {
             assertThat(data.get("audit_id").asString()).isEqualTo("A");
             assertThat(data.get("score").asInt()).isEqualTo(8);
         }
-        double dropped = router.getBean(io.micrometer.core.instrument.MeterRegistry.class)
-                .get("switchboard.router.dropped")
-                .tag("reason", "PROGRESS_REGRESSED")
-                .counter()
-                .count();
-        assertThat(dropped).isGreaterThanOrEqualTo(1.0);
+        // what an operator sees: health, and the counters on the Prometheus endpoint
+        String base = "http://127.0.0.1:" + router.getEnvironment().getProperty("local.server.port") + "/actuator/";
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> health = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "health"))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"");
+        String metrics = http.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "prometheus"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(metrics)
+                .containsPattern("switchboard_router_dropped_total\\{[^}]*reason=\"PROGRESS_REGRESSED\"[^}]*} [1-9]")
+                .containsPattern("switchboard_router_truncated_total\\{[^}]*rule=\"audits\"[^}]*} [1-9]")
+                .containsPattern("switchboard_router_routed_total\\{[^}]*rule=\"audits\"[^}]*} [1-9]")
+                .contains("switchboard_router_route_seconds");
     }
 
     private static long count(List<ConsumerRecord<String, byte[]>> seen, String key, String topic) {

@@ -66,6 +66,25 @@ class PayloadTruncatorPropertiesTest {
         assertThat(out.get("is_complete").asBoolean()).isFalse();
     }
 
+    @Property(tries = 100)
+    void deepNestingIsReducedWithinTheLimit(
+            @ForAll @IntRange(min = 1, max = 400) int depth, @ForAll @IntRange(min = 64, max = 9_000) int limit) {
+        ObjectNode root = NODES.objectNode();
+        root.put("audit_id", "A");
+        ObjectNode node = root;
+        for (int i = 0; i < depth; i++) {
+            ObjectNode child = node.putObject("level" + i);
+            child.put("text", "é".repeat(50));
+            child.putArray("items").add(i).add("x".repeat(30));
+            node = child;
+        }
+        String json = JSON.writeValueAsString(root);
+        TruncationResult result = new PayloadTruncator(limit).truncate(json, root, Set.of());
+        assertThat(result.json().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(limit);
+        JsonNode out = JSON.readTree(result.json());
+        assertThat(out.get("audit_id").asString()).isEqualTo("A");
+    }
+
     @Provide
     Arbitrary<ObjectNode> payloads() {
         return object(4);
