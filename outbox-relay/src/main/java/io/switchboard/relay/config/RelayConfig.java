@@ -101,7 +101,9 @@ public class RelayConfig {
                 new OutboxEventMapper(properties.defaultSource(), properties.maxPayloadBytes()),
                 sink,
                 properties.batchSize(),
-                properties.ackTimeout());
+                properties.maxInFlight(),
+                properties.ackTimeout(),
+                clock);
         ReplicaLock lock = properties.singleReplica()
                 ? ReplicaLock.alwaysHeld()
                 : new DatabaseReplicaLock(

@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param topic where events go
  * @param deadLetterTopic where rows that cannot become events go
  * @param batchSize rows read, sent and deleted per step
+ * @param maxInFlight batches sent and not yet acknowledged, at most
  * @param pollInterval the shortest wait between steps once the outbox is drained
  * @param maxPollInterval the longest: polling doubles up to it while idle; with Postgres NOTIFY it is only the
  *     fallback, since a notification ends the wait at once
@@ -29,6 +30,7 @@ public record RelayProperties(
         @DefaultValue("realtime.events") String topic,
         @DefaultValue("realtime.events.dlq") String deadLetterTopic,
         @DefaultValue("500") int batchSize,
+        @DefaultValue("4") int maxInFlight,
         @DefaultValue("20ms") Duration pollInterval,
         @DefaultValue("500ms") Duration maxPollInterval,
         @DefaultValue("10s") Duration maxBackoff,

@@ -21,13 +21,13 @@ public final class JdbcOutboxSource implements OutboxSource {
         this.select = "SELECT id, event_id, type, source, aggregate_type, aggregate_id, " + dialect.readJson("payload")
                 + ", " + dialect.readJson("channels") + ", socket_id, " + dialect.readJson("headers")
                 + ", created_at FROM "
-                + table + " ORDER BY id LIMIT ?";
+                + table + " WHERE id > ? ORDER BY id LIMIT ?";
         this.delete = "DELETE FROM " + table + " WHERE id IN (:ids)";
     }
 
     @Override
-    public List<OutboxRow> fetch(int limit) {
-        return jdbc.query(select, JdbcOutboxSource::row, limit);
+    public List<OutboxRow> fetch(long afterId, int limit) {
+        return jdbc.query(select, JdbcOutboxSource::row, afterId, limit);
     }
 
     @Override

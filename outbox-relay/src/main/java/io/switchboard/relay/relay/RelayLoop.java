@@ -100,6 +100,10 @@ public final class RelayLoop implements SmartLifecycle {
                 metrics.step(step);
                 if (step.read() >= relay.batchSize()) {
                     idle = timing.pollInterval();
+                } else if (relay.hasInFlight()) {
+                    // acknowledgements are pending: come back soon to retire them, sooner if new rows arrive
+                    idle = timing.pollInterval();
+                    waker.await(timing.pollInterval());
                 } else if (waker.notifies()) {
                     waker.await(timing.maxPollInterval());
                 } else {
@@ -112,6 +116,13 @@ public final class RelayLoop implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (active) {
+                try {
+                    relay.drain(); // retire what Kafka acknowledged, so a successor republishes as little as possible
+                } catch (Exception e) {
+                    log.info("stopping with batches unacknowledged; the next active replica publishes them again");
+                }
+            }
             active = false;
             waker.close();
             lock.close();

@@ -21,8 +21,8 @@ class OutboxRelayTest {
         final List<OutboxRow> rows = new ArrayList<>();
 
         @Override
-        public List<OutboxRow> fetch(int limit) {
-            return List.copyOf(rows.subList(0, Math.min(limit, rows.size())));
+        public List<OutboxRow> fetch(long afterId, int limit) {
+            return rows.stream().filter(r -> r.id() > afterId).limit(limit).toList();
         }
 
         @Override
@@ -37,6 +37,7 @@ class OutboxRelayTest {
         final List<OutboxRow> deadLettered = new ArrayList<>();
         final List<CompletableFuture<Void>> acks = new ArrayList<>();
         boolean failNext;
+        boolean manual;
 
         @Override
         public CompletableFuture<?> publish(String key, RealtimeEvent event) {
@@ -51,9 +52,11 @@ class OutboxRelayTest {
         }
 
         private CompletableFuture<Void> ack() {
-            CompletableFuture<Void> ack = failNext
-                    ? CompletableFuture.failedFuture(new IllegalStateException("broker unavailable"))
-                    : CompletableFuture.completedFuture(null);
+            CompletableFuture<Void> ack = manual
+                    ? new CompletableFuture<>()
+                    : failNext
+                            ? CompletableFuture.failedFuture(new IllegalStateException("broker unavailable"))
+                            : CompletableFuture.completedFuture(null);
             failNext = false;
             acks.add(ack);
             return ack;
@@ -62,8 +65,14 @@ class OutboxRelayTest {
 
     private final InMemoryOutbox outbox = new InMemoryOutbox();
     private final ManualSink sink = new ManualSink();
-    private final OutboxRelay relay =
-            new OutboxRelay(outbox, new OutboxEventMapper("test", 10_000), sink, 2, Duration.ofSeconds(1));
+    private final OutboxRelay relay = new OutboxRelay(
+            outbox,
+            new OutboxEventMapper("test", 10_000),
+            sink,
+            2,
+            4,
+            Duration.ofSeconds(1),
+            java.time.Clock.systemUTC());
 
     private void add(long id, String type, String payload) {
         outbox.rows.add(
@@ -115,5 +124,52 @@ class OutboxRelayTest {
         assertThat(sink.deadLettered).extracting(OutboxRow::id).containsExactly(1L);
         assertThat(sink.published).extracting(RealtimeEvent::getEventId).containsExactly("e2");
         assertThat(outbox.rows).isEmpty();
+    }
+
+    @Test
+    void newRowsAreSentWhileEarlierBatchesAwaitTheirAcknowledgementsAndDeletedOldestFirst() throws Exception {
+        sink.manual = true;
+        for (long id = 1; id <= 4; id++) {
+            add(id, "audit.progress", "{\"n\":" + id + "}");
+        }
+        assertThat(relay.step().read()).isEqualTo(2);
+        assertThat(relay.step().read())
+                .as("rows 3 and 4 go out without waiting for 1 and 2")
+                .isEqualTo(2);
+        assertThat(sink.published).extracting(RealtimeEvent::getEventId).containsExactly("e1", "e2", "e3", "e4");
+
+        sink.acks.get(2).complete(null);
+        sink.acks.get(3).complete(null);
+        assertThat(relay.step().published())
+                .as("the second batch waits for the first")
+                .isZero();
+        assertThat(outbox.rows).hasSize(4);
+
+        sink.acks.get(0).complete(null);
+        sink.acks.get(1).complete(null);
+        OutboxRelay.Step step = relay.step();
+        assertThat(step.published()).isEqualTo(4);
+        assertThat(outbox.rows).isEmpty();
+        assertThat(relay.hasInFlight()).isFalse();
+    }
+
+    @Test
+    void aFailureForgetsEverythingInFlightAndReadsFromTheStartAgain() throws Exception {
+        sink.manual = true;
+        for (long id = 1; id <= 4; id++) {
+            add(id, "audit.progress", "{}");
+        }
+        relay.step();
+        relay.step();
+        sink.acks.get(0).completeExceptionally(new IllegalStateException("broker unavailable"));
+        sink.acks.get(1).complete(null); // a batch is done once all its writes are
+        assertThatThrownBy(relay::step).isInstanceOf(ExecutionException.class);
+        assertThat(outbox.rows).hasSize(4);
+        sink.manual = false;
+        relay.step();
+        assertThat(sink.published)
+                .extracting(RealtimeEvent::getEventId)
+                .as("the first batch again, from the start")
+                .containsExactly("e1", "e2", "e3", "e4", "e1", "e2");
     }
 }
