@@ -1,4 +1,4 @@
--- The transactional outbox on MySQL 8.0.13+ and MariaDB 10.5+ (docs/outbox.md). Same columns as on Postgres.
+-- The transactional outbox on MySQL 8.0.13+ and MariaDB 10.5+ (both run this folder; docs/outbox.md).
 CREATE TABLE IF NOT EXISTS ${outbox_table} (
     id             BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY,   -- publication order
     event_id       CHAR(36)     NOT NULL DEFAULT (UUID()),             -- the dedupe key downstream

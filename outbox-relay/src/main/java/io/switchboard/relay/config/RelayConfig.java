@@ -27,6 +27,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -54,6 +55,13 @@ public class RelayConfig {
     @Bean
     OutboxDialect outboxDialect(DataSource dataSource) {
         return OutboxDialect.of(dataSource);
+    }
+
+    /** One set of migrations per dialect: MariaDB runs MySQL's. */
+    @Bean
+    FlywayConfigurationCustomizer outboxMigrations(OutboxDialect dialect) {
+        return configuration -> configuration.locations(
+                "classpath:db/migration/" + (dialect == OutboxDialect.POSTGRES ? "postgresql" : "mysql"));
     }
 
     @Bean
