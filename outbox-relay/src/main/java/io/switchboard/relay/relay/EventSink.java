@@ -10,7 +10,4 @@ public interface EventSink {
     CompletableFuture<?> publish(String key, RealtimeEvent event);
 
     CompletableFuture<?> deadLetter(OutboxRow row, BadRowException reason);
-
-    /** Sends what is buffered now: the relay waits for the acknowledgements next, so lingering only adds latency. */
-    default void flush() {}
 }

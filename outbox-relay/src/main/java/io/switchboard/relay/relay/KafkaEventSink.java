@@ -41,12 +41,6 @@ public final class KafkaEventSink implements EventSink {
     }
 
     @Override
-    public void flush() {
-        events.flush();
-        deadLetters.flush();
-    }
-
-    @Override
     public CompletableFuture<?> deadLetter(OutboxRow row, BadRowException reason) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(
                 deadLetterTopic, row.aggregateId(), JSON.writeValueAsString(row).getBytes(StandardCharsets.UTF_8));

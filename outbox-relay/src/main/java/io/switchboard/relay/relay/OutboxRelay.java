@@ -115,7 +115,6 @@ public final class OutboxRelay {
             }
             ids.add(row.id());
         }
-        sink.flush();
         highestSent = rows.get(rows.size() - 1).id();
         inFlight.addLast(new Batch(
                 ids,
