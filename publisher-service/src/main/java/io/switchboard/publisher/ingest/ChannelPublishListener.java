@@ -1,10 +1,12 @@
 package io.switchboard.publisher.ingest;
 
 import io.switchboard.publisher.config.PublisherProperties;
+import io.switchboard.publisher.dedupe.DedupeStore;
 import io.switchboard.publisher.publish.PublishOutcome;
 import io.switchboard.publisher.publish.PusherGateway;
 import io.switchboard.publisher.publish.PusherMessage;
 import io.switchboard.schemas.ChannelPublish;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,8 +25,12 @@ public class ChannelPublishListener {
     private final PublisherMetrics metrics;
     private final PublisherProperties properties;
 
-    public ChannelPublishListener(PusherGateway gateway, PublisherMetrics metrics, PublisherProperties properties) {
+    private final DedupeStore dedupe;
+
+    public ChannelPublishListener(
+            PusherGateway gateway, DedupeStore dedupe, PublisherMetrics metrics, PublisherProperties properties) {
         this.gateway = gateway;
+        this.dedupe = dedupe;
         this.metrics = metrics;
         this.properties = properties;
     }
@@ -32,20 +38,22 @@ public class ChannelPublishListener {
     @KafkaListener(id = "publisher", topics = "${switchboard.publisher.input-topic}")
     public void onPublish(ConsumerRecord<String, ChannelPublish> record) throws InterruptedException {
         ChannelPublish publish = record.value();
+        List<String> channels = dedupe.undelivered(publish.getEventId(), publish.getChannels());
+        metrics.dedupeHits(publish.getChannels().size() - channels.size());
+        if (channels.isEmpty()) {
+            return; // delivered to every channel already (a redelivery)
+        }
         PusherMessage message = new PusherMessage(
-                publish.getEventId(),
-                publish.getName(),
-                publish.getChannels(),
-                publish.getData(),
-                publish.getSocketId());
+                publish.getEventId(), publish.getName(), channels, publish.getData(), publish.getSocketId());
         PublishOutcome outcome;
         try {
             outcome = gateway.publish(message).get(properties.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             outcome = PublishOutcome.networkError(e instanceof ExecutionException ? e.getCause() : e);
         }
-        metrics.outcome(outcome, publish);
+        metrics.outcome(outcome, publish, channels.size());
         if (outcome.delivered()) {
+            dedupe.delivered(publish.getEventId(), channels);
             return;
         }
         throw outcome.kind() == PublishOutcome.Kind.PERMANENT

@@ -16,6 +16,7 @@ public class PublisherMetrics {
     private final MeterRegistry registry;
     private final Clock clock;
     private final Timer latency;
+    private final Counter dedupeHits;
 
     public PublisherMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
@@ -24,9 +25,18 @@ public class PublisherMetrics {
                 .description("from occurred_at to Pusher's acceptance")
                 .publishPercentileHistogram()
                 .register(registry);
+        this.dedupeHits = Counter.builder("switchboard.publisher.dedupe_hits")
+                .description("channel deliveries skipped because the event already reached the channel")
+                .register(registry);
     }
 
-    public void outcome(PublishOutcome outcome, ChannelPublish publish) {
+    public void dedupeHits(int channels) {
+        if (channels > 0) {
+            dedupeHits.increment(channels);
+        }
+    }
+
+    public void outcome(PublishOutcome outcome, ChannelPublish publish, int channels) {
         Counter.builder("switchboard.publisher.requests")
                 .description("publish requests to Pusher, by outcome")
                 .tag("outcome", outcome.kind().name().toLowerCase())
@@ -36,7 +46,7 @@ public class PublisherMetrics {
             Counter.builder("switchboard.publisher.published")
                     .description("channel deliveries Pusher accepted")
                     .register(registry)
-                    .increment(publish.getChannels().size());
+                    .increment(channels);
             latency.record(Duration.between(publish.getOccurredAt(), clock.instant()));
         }
     }

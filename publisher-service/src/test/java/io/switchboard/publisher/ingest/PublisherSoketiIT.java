@@ -96,6 +96,33 @@ class PublisherSoketiIT {
     }
 
     @Test
+    void aRedeliveredEventReachesEachChannelOnce() throws Exception {
+        String channel = "job-" + UUID.randomUUID();
+        String key = UUID.randomUUID().toString();
+        try (PusherJsSubscriber browser = PusherJsSubscriber.start(authUrl, List.of(channel))) {
+            browser.awaitSubscribed(List.of(channel), Duration.ofSeconds(20));
+            try (KafkaProducer<String, ChannelPublish> producer = new KafkaProducer<>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka),
+                    new StringSerializer(),
+                    new AvroSerializer<>())) {
+                ChannelPublish once = publish("dup-" + key, channel, "{\"jobId\":\"j\",\"progress\":1}");
+                producer.send(new ProducerRecord<>("realtime.publish", key, once));
+                producer.send(new ProducerRecord<>("realtime.publish", key, once)); // the same event, redelivered
+                // a fence behind both on the same key: once it arrives, the repeat would have arrived before it
+                producer.send(new ProducerRecord<>(
+                                "realtime.publish", key, publish("fence-" + key, channel, "{\"fence\":true}")))
+                        .get();
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> browser.events(channel).stream()
+                            .anyMatch(m -> m.data().has("fence")));
+            assertThat(browser.events(channel)).hasSize(2);
+            assertThat(browser.events(channel).get(0).data().get("progress").asInt())
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
     void authEndpointSignsPrivateChannelsAsPusherSpecifies() throws Exception {
         HttpResponse<String> form =
                 post("application/x-www-form-urlencoded", "socket_id=123.456&channel_name=private-audit-A");

@@ -1,0 +1,17 @@
+package io.switchboard.publisher.dedupe;
+
+import java.util.List;
+
+/**
+ * Remembers which (event id, channel) pairs Pusher has accepted, for a window, so that an event redelivered by
+ * Kafka (after a rebalance, a crash, a relay's retry) reaches each channel once. Pairs are recorded only after
+ * Pusher accepted them: a crash in between may repeat a publish, never lose one.
+ */
+public interface DedupeStore {
+
+    /** The channels of {@code channels} that this event has not been delivered to yet, in their order. */
+    List<String> undelivered(String eventId, List<String> channels);
+
+    /** Records the event as delivered to these channels (atomic set-if-absent with the window as expiry). */
+    void delivered(String eventId, List<String> channels);
+}
