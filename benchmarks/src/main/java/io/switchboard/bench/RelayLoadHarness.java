@@ -9,7 +9,6 @@ import io.switchboard.schemas.wire.PinnedSchemaRegistry;
 import io.switchboard.testkit.KafkaTestBroker;
 import io.switchboard.testkit.TestDatabase;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,7 +96,7 @@ public final class RelayLoadHarness {
                     LockSupport.parkNanos(1_000_000);
                 }
                 long start = System.nanoTime();
-                while (count(db) > 0) {
+                while (db.rowCount("switchboard_outbox") > 0) {
                     LockSupport.parkNanos(20_000_000);
                 }
                 double rate = rows / ((System.nanoTime() - start) / 1e9);
@@ -254,14 +253,5 @@ public final class RelayLoadHarness {
                 new ByteArrayDeserializer());
         consumer.subscribe(List.of(topic));
         return consumer;
-    }
-
-    private static long count(TestDatabase db) throws Exception {
-        try (Connection c = db.connect();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM switchboard_outbox")) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

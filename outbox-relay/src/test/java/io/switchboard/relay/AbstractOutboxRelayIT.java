@@ -14,7 +14,6 @@ import io.switchboard.testkit.KafkaTestBroker;
 import io.switchboard.testkit.KafkaTestClient;
 import io.switchboard.testkit.TestDatabase;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -222,16 +221,10 @@ abstract class AbstractOutboxRelayIT {
     }
 
     private void awaitEmptyOutbox() {
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            try (Connection c = db.connect();
-                    Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT count(*) FROM switchboard_outbox")) {
-                rs.next();
-                assertThat(rs.getInt(1))
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(db.rowCount("switchboard_outbox"))
                         .as("every published or dead-lettered row is deleted")
-                        .isZero();
-            }
-        });
+                        .isZero());
     }
 
     private static int completedSteps(ConsumerRecord<String, byte[]> record) {

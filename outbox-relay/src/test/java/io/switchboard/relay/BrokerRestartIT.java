@@ -11,9 +11,6 @@ import io.switchboard.testkit.TestDatabase;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -55,7 +52,9 @@ class BrokerRestartIT {
             for (int i = 1; i <= 5; i++) {
                 writer.write(OutboxMessage.of("audit.progress", "audit", key, "{\"step\":" + i + "}"));
             }
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> outboxRows(db) == 5);
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> db.rowCount("switchboard_outbox") == 5);
             broker("start");
 
             try (KafkaTestClient topic = KafkaTestClient.subscribe(kafka, "realtime.events")) {
@@ -72,18 +71,9 @@ class BrokerRestartIT {
                         .as("every row, the ones written while the broker was down included")
                         .containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> outboxRows(db) == 0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> db.rowCount("switchboard_outbox") == 0);
         } finally {
             broker("stop");
-        }
-    }
-
-    private static int outboxRows(TestDatabase db) throws Exception {
-        try (Connection c = db.connect();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM switchboard_outbox")) {
-            rs.next();
-            return rs.getInt(1);
         }
     }
 

@@ -72,6 +72,18 @@ public final class TestDatabase implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl());
     }
 
+    /** The number of rows in {@code table} of this schema or database. */
+    public long rowCount(String table) {
+        try (Connection c = connect();
+                Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count the rows of " + table + ": " + e.getMessage(), e);
+        }
+    }
+
     public void execute(String sql) {
         try (Connection c = DriverManager.getConnection(serverUrl);
                 Statement s = c.createStatement()) {

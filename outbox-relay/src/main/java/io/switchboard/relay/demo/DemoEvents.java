@@ -6,7 +6,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -15,7 +14,6 @@ import org.springframework.stereotype.Component;
  * seed-shaped audit event (seed 002) into the outbox, as a domain service would, so an event visibly flows.
  */
 @Component
-@EnableScheduling
 @ConditionalOnProperty(name = "switchboard.demo.enabled", havingValue = "true")
 public class DemoEvents {
 
