@@ -73,6 +73,23 @@ public final class DeadLetterPolicy {
     /** The error handler for the service's listener container. */
     public DefaultErrorHandler errorHandler(
             KafkaTemplate<Object, Object> template, KafkaProperties kafkaProperties, BackOff backOff) {
+        return errorHandler(recoverer(template, kafkaProperties), backOff);
+    }
+
+    /** The error handler for the service's listener container, dead-lettering through {@code recoverer}. */
+    public DefaultErrorHandler errorHandler(DeadLetterPublishingRecoverer recoverer, BackOff backOff) {
+        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
+        notRetryable.forEach(handler::addNotRetryableExceptions);
+        return handler;
+    }
+
+    /**
+     * What writes dead letters: {@code accept(record, exception)} returns once the write is acknowledged, and
+     * throws if it was not. A listener that settles records itself (dead-letters some while delivering others) calls
+     * it directly; the error handler calls it for the failures that reach it.
+     */
+    public DeadLetterPublishingRecoverer recoverer(
+            KafkaTemplate<Object, Object> template, KafkaProperties kafkaProperties) {
         Map<String, Object> rawConfig = new LinkedHashMap<>(kafkaProperties.buildProducerProperties());
         rawConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
@@ -98,9 +115,7 @@ public final class DeadLetterPolicy {
                     rootMessage(e));
             return headers;
         });
-        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
-        notRetryable.forEach(handler::addNotRetryableExceptions);
-        return handler;
+        return recoverer;
     }
 
     /** The first cause of {@code type} in the chain, or null. */

@@ -1,13 +1,15 @@
 package io.switchboard.publisher.config;
 
 import io.switchboard.publisher.auth.ChannelAuthorizer;
+import io.switchboard.publisher.auth.ChannelPolicy;
+import io.switchboard.publisher.auth.HttpOwnerAuthorizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Chooses the channel authorizer from {@code switchboard.auth.mode}. */
+/** Channel authorization: the authorizer chosen by {@code switchboard.auth.mode} (HTTP security: SecurityConfig). */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AuthProperties.class)
 public class AuthConfig {
@@ -16,18 +18,25 @@ public class AuthConfig {
 
     @Bean
     ChannelAuthorizer channelAuthorizer(AuthProperties properties) {
-        return switch (properties.mode()) {
-            case DENY -> {
-                log.info("channel auth: every private and presence channel is refused (SWITCHBOARD_AUTH_MODE=deny)");
-                yield (channel, request) -> ChannelAuthorizer.Decision.deny("channel authorization is not configured");
-            }
-            case NAMES_ONLY -> {
+        switch (properties.mode()) {
+            case JWT:
+                log.info(
+                        "channel auth: JWT callers, {} channel rule(s)",
+                        properties.rules().size());
+                return new ChannelPolicy(
+                        properties.rules(),
+                        new HttpOwnerAuthorizer(
+                                properties.authorizerTimeout(), properties.authorizerCacheTtl(), 10_000),
+                        properties.presenceInfoClaims());
+            case NAMES_ONLY:
                 log.warn("channel auth: SWITCHBOARD_AUTH_MODE=names-only signs ANY well-formed private channel for ANY"
                         + " caller. For local development only; never in production.");
-                yield (channel, request) -> channel.startsWith("presence-")
+                return (channel, caller) -> channel.startsWith("presence-")
                         ? ChannelAuthorizer.Decision.deny("presence channels need an authenticated user")
                         : ChannelAuthorizer.Decision.allow();
-            }
-        };
+            default:
+                log.info("channel auth: every private and presence channel is refused (SWITCHBOARD_AUTH_MODE=deny)");
+                return (channel, caller) -> ChannelAuthorizer.Decision.deny("channel authorization is not configured");
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.switchboard.publisher.config;
 
 import io.switchboard.kafka.DeadLetterPolicy;
 import io.switchboard.kafka.TopicSettings;
+import io.switchboard.publisher.ingest.CircuitOpenException;
 import io.switchboard.publisher.ingest.PublishFailedException;
 import io.switchboard.publisher.ingest.PublisherMetrics;
 import io.switchboard.schemas.wire.WireFormatException;
@@ -13,17 +14,26 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.util.backoff.ExponentialBackOff;
+import org.springframework.util.backoff.FixedBackOff;
 
-/** Topics and the one failure policy of the publisher. */
+/**
+ * Topics and the one failure policy of the publisher. Pusher's answers are settled by the listener itself
+ * (OrderedDelivery: retried through resilience4j, then dead-lettered through {@link #deadLetters}); what reaches the
+ * error handler is an undecodable record (dead-lettered at once), an open circuit breaker (consumed again, never
+ * dead-lettered, for as long as it takes) or an unexpected failure (retried with backoff for two minutes, then
+ * dead-lettered as UNEXPECTED).
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(TopicSettings.class)
 public class KafkaConfig {
 
     public static final String STATUS_HEADER = "switchboard-http-status";
     public static final String MESSAGE_HEADER = "switchboard-pusher-message";
+    public static final String ATTEMPTS_HEADER = "switchboard-attempts";
 
     @Bean
     Clock clock() {
@@ -35,20 +45,8 @@ public class KafkaConfig {
         return topics.topic(properties.deadLetterTopic());
     }
 
-    /**
-     * Permanent refusals (400, 401, 403, 404, 413) and undecodable records go to realtime.publish.dlq at once;
-     * transient failures (408, 429, 5xx, timeouts, connection errors) are retried with exponential backoff for up
-     * to {@code retry-max-elapsed}, then dead-lettered as RETRIES_EXHAUSTED.
-     */
     @Bean
-    DefaultErrorHandler errorHandler(
-            KafkaTemplate<Object, Object> template,
-            KafkaProperties kafkaProperties,
-            PublisherProperties properties,
-            PublisherMetrics metrics) {
-        ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
-        backOff.setMaxInterval(10_000);
-        backOff.setMaxElapsedTime(properties.retryMaxElapsed().toMillis());
+    DeadLetterPolicy deadLetterPolicy(PublisherProperties properties, PublisherMetrics metrics) {
         return new DeadLetterPolicy(properties.deadLetterTopic(), KafkaConfig::reason)
                 .extraHeaders((e, headers) -> {
                     PublishFailedException failure = DeadLetterPolicy.find(e, PublishFailedException.class);
@@ -59,11 +57,31 @@ public class KafkaConfig {
                                     bytes(failure.outcome().httpStatus().toString()));
                         }
                         headers.add(MESSAGE_HEADER, bytes(failure.outcome().message()));
+                        headers.add(
+                                ATTEMPTS_HEADER,
+                                bytes(Integer.toString(failure.result().attempts())));
                     }
                 })
                 .onDeadLetter((record, reason) -> metrics.deadLettered(reason))
-                .notRetryable(PublishFailedException.Permanent.class, WireFormatException.class)
-                .errorHandler(template, kafkaProperties, backOff);
+                .notRetryable(WireFormatException.class);
+    }
+
+    @Bean
+    DeadLetterPublishingRecoverer deadLetters(
+            DeadLetterPolicy policy, KafkaTemplate<Object, Object> template, KafkaProperties kafkaProperties) {
+        return policy.recoverer(template, kafkaProperties);
+    }
+
+    @Bean
+    DefaultErrorHandler errorHandler(DeadLetterPolicy policy, DeadLetterPublishingRecoverer deadLetters) {
+        ExponentialBackOff unexpected = new ExponentialBackOff(500, 2.0);
+        unexpected.setMaxInterval(10_000);
+        unexpected.setMaxElapsedTime(120_000);
+        DefaultErrorHandler handler = policy.errorHandler(deadLetters, unexpected);
+        FixedBackOff untilClosed = new FixedBackOff(500, FixedBackOff.UNLIMITED_ATTEMPTS);
+        handler.setBackOffFunction(
+                (record, e) -> DeadLetterPolicy.find(e, CircuitOpenException.class) != null ? untilClosed : null);
+        return handler;
     }
 
     static String reason(Throwable e) {

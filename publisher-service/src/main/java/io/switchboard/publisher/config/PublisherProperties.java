@@ -5,16 +5,62 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * publisher-service settings.
+ * publisher-service settings ({@code switchboard.publisher.*}).
  *
  * @param inputTopic where ChannelPublish records come from
  * @param deadLetterTopic where publishes that failed for good go, with the reason in headers
  * @param requestTimeout how long one Pusher request may take before it counts as a transient failure
- * @param retryMaxElapsed how long transient failures of one record are retried before it is dead-lettered
+ * @param maxInFlight how many requests to Pusher may await their answer at once
+ * @param maxMessagesPerSecond the Pusher plan's messages per second (one message per event and channel); 0 for no
+ *     limit. At least 100 otherwise, since one trigger may carry 100 channels
+ * @param retry how transient failures (429, 5xx, timeouts, connection errors) are retried
+ * @param circuitBreaker when to stop calling Pusher, and pause consumption, because it keeps failing
  */
 @ConfigurationProperties("switchboard.publisher")
 public record PublisherProperties(
         @DefaultValue("realtime.publish") String inputTopic,
         @DefaultValue("realtime.publish.dlq") String deadLetterTopic,
         @DefaultValue("10s") Duration requestTimeout,
-        @DefaultValue("2m") Duration retryMaxElapsed) {}
+        @DefaultValue("32") int maxInFlight,
+        @DefaultValue("0") int maxMessagesPerSecond,
+        @DefaultValue Retry retry,
+        @DefaultValue CircuitBreaker circuitBreaker) {
+
+    public PublisherProperties {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("switchboard.publisher.max-in-flight must be at least 1");
+        }
+        if (maxMessagesPerSecond != 0 && maxMessagesPerSecond < 100) {
+            throw new IllegalArgumentException(
+                    "switchboard.publisher.max-messages-per-second must be 0 (no limit) or at least 100");
+        }
+    }
+
+    /**
+     * @param maxAttempts attempts per request, the first included; then the events are dead-lettered as
+     *     RETRIES_EXHAUSTED
+     * @param initialBackoff the first wait; each next one doubles, with ±50% jitter
+     * @param maxBackoff the longest wait between two attempts
+     * @param retryAfterCap the longest Retry-After honoured (a longer one is cut to this)
+     */
+    public record Retry(
+            @DefaultValue("8") int maxAttempts,
+            @DefaultValue("200ms") Duration initialBackoff,
+            @DefaultValue("5s") Duration maxBackoff,
+            @DefaultValue("60s") Duration retryAfterCap) {}
+
+    /**
+     * @param failureRatePercent the share of failed calls (5xx, timeouts, connection errors; not 429 or 4xx) in the
+     *     window that opens the breaker
+     * @param window how many recent calls the rate is computed over
+     * @param minimumCalls how many calls the window needs before the rate counts
+     * @param openWait how long the breaker stays open before trying Pusher again (half open)
+     * @param halfOpenCalls trial calls while half open
+     */
+    public record CircuitBreaker(
+            @DefaultValue("50") int failureRatePercent,
+            @DefaultValue("20") int window,
+            @DefaultValue("4") int minimumCalls,
+            @DefaultValue("5s") Duration openWait,
+            @DefaultValue("3") int halfOpenCalls) {}
+}

@@ -4,6 +4,8 @@ import com.pusher.rest.PusherAsync;
 import io.switchboard.publisher.publish.DryRunGateway;
 import io.switchboard.publisher.publish.PusherGateway;
 import io.switchboard.publisher.publish.PusherHttpGateway;
+import io.switchboard.publisher.publish.RetryAfterGate;
+import org.asynchttpclient.Dsl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,11 +20,15 @@ public class PusherConfig {
 
     /** Present only when the app id, key and secret are set; the auth endpoint and the HTTP gateway need it. */
     @Bean(destroyMethod = "close")
-    PusherAsync pusher(PusherProperties properties) {
+    PusherAsync pusher(PusherProperties properties, PublisherProperties publisher, RetryAfterGate retryAfter) {
         if (!properties.configured()) {
             return null;
         }
         PusherAsync pusher = new PusherAsync(properties.appId(), properties.key(), properties.secret());
+        pusher.configureHttpClient(Dsl.config()
+                .setRequestTimeout(publisher.requestTimeout())
+                .setKeepAlive(true)
+                .addResponseFilter(retryAfter.responseFilter()));
         if (properties.hostAndPort() != null) {
             pusher.setHost(properties.hostAndPort());
         } else {

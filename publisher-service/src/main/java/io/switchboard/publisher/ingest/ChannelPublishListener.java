@@ -1,63 +1,62 @@
 package io.switchboard.publisher.ingest;
 
-import io.switchboard.publisher.config.PublisherProperties;
-import io.switchboard.publisher.dedupe.DedupeStore;
-import io.switchboard.publisher.publish.PublishOutcome;
-import io.switchboard.publisher.publish.PusherGateway;
-import io.switchboard.publisher.publish.PusherMessage;
 import io.switchboard.schemas.ChannelPublish;
+import io.switchboard.schemas.wire.WireFormatException;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
 import org.springframework.stereotype.Component;
 
 /**
- * Consumes realtime.publish and hands each record to the gateway, waiting for Pusher's answer: the offset is
- * committed only after Pusher accepted the event or it was dead-lettered (see KafkaConfig for the failure policy).
+ * Consumes realtime.publish a poll at a time and hands it to {@link OrderedDelivery}; returns only when every
+ * record is settled (accepted by Pusher, or dead-lettered), so offsets are committed only for settled records.
+ * Anything else stops the batch at a record index, and the error handler takes it from there (KafkaConfig): the
+ * records before it are committed, it and the rest are consumed again.
  */
 @Component
 public class ChannelPublishListener {
 
-    private final PusherGateway gateway;
-    private final PublisherMetrics metrics;
-    private final PublisherProperties properties;
+    private static final LogAccessor LOG = new LogAccessor(LogFactory.getLog(ChannelPublishListener.class));
 
-    private final DedupeStore dedupe;
+    private final OrderedDelivery delivery;
 
-    public ChannelPublishListener(
-            PusherGateway gateway, DedupeStore dedupe, PublisherMetrics metrics, PublisherProperties properties) {
-        this.gateway = gateway;
-        this.dedupe = dedupe;
-        this.metrics = metrics;
-        this.properties = properties;
+    public ChannelPublishListener(OrderedDelivery delivery) {
+        this.delivery = delivery;
     }
 
-    @KafkaListener(id = "publisher", topics = "${switchboard.publisher.input-topic}")
-    public void onPublish(ConsumerRecord<String, ChannelPublish> record) throws InterruptedException {
-        ChannelPublish publish = record.value();
-        List<String> channels = dedupe.undelivered(publish.getEventId(), publish.getChannels());
-        metrics.dedupeHits(publish.getChannels().size() - channels.size());
-        if (channels.isEmpty()) {
-            return; // delivered to every channel already (a redelivery)
+    @KafkaListener(id = "publisher", topics = "${switchboard.publisher.input-topic}", batch = "true")
+    public void onPublish(List<ConsumerRecord<String, ChannelPublish>> records) throws InterruptedException {
+        int undecodable = 0;
+        while (undecodable < records.size() && records.get(undecodable).value() != null) {
+            undecodable++;
         }
-        PusherMessage message = new PusherMessage(
-                publish.getEventId(), publish.getName(), channels, publish.getData(), publish.getSocketId());
-        PublishOutcome outcome;
+        int unsettled;
         try {
-            outcome = gateway.publish(message).get(properties.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            outcome = PublishOutcome.networkError(e instanceof ExecutionException ? e.getCause() : e);
+            unsettled = delivery.deliver(records.subList(0, undecodable));
+        } catch (OrderedDelivery.Interrupted e) {
+            throw new BatchListenerFailedException(e.getMessage(), e.getCause(), e.index());
         }
-        metrics.outcome(outcome, publish, channels.size());
-        if (outcome.delivered()) {
-            dedupe.delivered(publish.getEventId(), channels);
-            return;
+        if (unsettled >= 0) {
+            throw new BatchListenerFailedException("circuit open", new CircuitOpenException(), unsettled);
         }
-        throw outcome.kind() == PublishOutcome.Kind.PERMANENT
-                ? new PublishFailedException.Permanent(publish.getEventId(), outcome)
-                : new PublishFailedException(publish.getEventId(), outcome);
+        if (undecodable < records.size()) {
+            ConsumerRecord<String, ChannelPublish> record = records.get(undecodable);
+            throw new BatchListenerFailedException("undecodable record", failure(record), undecodable);
+        }
+    }
+
+    /** Why a record has no value: the deserializer's failure, or a tombstone. */
+    private static RuntimeException failure(ConsumerRecord<String, ChannelPublish> record) {
+        DeserializationException failure = SerializationUtils.getExceptionFromHeader(
+                record, SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG);
+        if (failure != null) {
+            return failure;
+        }
+        return new WireFormatException(WireFormatException.Reason.EMPTY, "a tombstone (the record has no value)");
     }
 }

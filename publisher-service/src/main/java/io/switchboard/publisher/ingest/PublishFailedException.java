@@ -1,30 +1,33 @@
 package io.switchboard.publisher.ingest;
 
 import io.switchboard.publisher.publish.PublishOutcome;
+import io.switchboard.publisher.publish.SendResult;
 
-/** A publish Pusher did not accept; permanent ones are dead-lettered at once, transient ones retried first. */
+/** A publish that Pusher refused for good, or that kept failing until the retries ran out: it is dead-lettered. */
 public class PublishFailedException extends RuntimeException {
 
-    private final PublishOutcome outcome;
+    private final SendResult result;
 
-    public PublishFailedException(String eventId, PublishOutcome outcome) {
-        super("Pusher did not accept event " + eventId + ": " + outcome.kind() + " HTTP "
-                + (outcome.httpStatus() == null ? "-" : outcome.httpStatus()) + " " + outcome.message());
-        this.outcome = outcome;
+    public PublishFailedException(String eventId, SendResult result) {
+        super("Pusher did not accept event " + eventId + " after " + result.attempts() + " attempt(s): "
+                + describe(result.outcome()));
+        this.result = result;
+    }
+
+    public SendResult result() {
+        return result;
     }
 
     public PublishOutcome outcome() {
-        return outcome;
+        return result.outcome();
     }
 
     public boolean permanent() {
-        return outcome.kind() == PublishOutcome.Kind.PERMANENT;
+        return result.status() == SendResult.Status.REFUSED;
     }
 
-    /** The permanent kind, for the error handler's not-retryable list. */
-    public static class Permanent extends PublishFailedException {
-        public Permanent(String eventId, PublishOutcome outcome) {
-            super(eventId, outcome);
-        }
+    private static String describe(PublishOutcome outcome) {
+        return outcome.kind() + " HTTP " + (outcome.httpStatus() == null ? "-" : outcome.httpStatus()) + " "
+                + outcome.message();
     }
 }

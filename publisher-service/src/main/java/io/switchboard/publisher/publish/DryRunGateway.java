@@ -10,13 +10,15 @@ public final class DryRunGateway implements PusherGateway {
     private static final Logger log = LoggerFactory.getLogger(DryRunGateway.class);
 
     @Override
-    public CompletableFuture<PublishOutcome> publish(PusherMessage message) {
-        log.info(
-                "dry run: would publish {} ({}) to {} ({} bytes)",
-                message.name(),
-                message.eventId(),
-                message.channels(),
-                message.data().length());
+    public CompletableFuture<PublishOutcome> publish(PusherRequest request) {
+        for (PusherMessage message : request.messages()) {
+            log.info(
+                    "dry run: would publish {} ({}) to {} ({} bytes)",
+                    message.name(),
+                    message.eventId(),
+                    message.channels(),
+                    message.data().length());
+        }
         return CompletableFuture.completedFuture(new PublishOutcome(PublishOutcome.Kind.DELIVERED, null, "dry run"));
     }
 }

@@ -6,5 +6,6 @@ import java.util.concurrent.CompletableFuture;
 @FunctionalInterface
 public interface PusherGateway {
 
-    CompletableFuture<PublishOutcome> publish(PusherMessage message);
+    /** Sends one request; its outcome covers every message in it (Pusher accepts or refuses a request whole). */
+    CompletableFuture<PublishOutcome> publish(PusherRequest request);
 }

@@ -1,14 +1,14 @@
 package io.switchboard.publisher.publish;
 
 import com.pusher.rest.PusherAsync;
+import com.pusher.rest.data.Event;
 import com.pusher.rest.data.Result;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Publishes through pusher-http-java's async client (one {@code trigger} per message, up to 100 channels each).
- * Outcomes are classified from the HTTP status and body here, not by the library.
+ * Publishes through pusher-http-java's async client: {@code trigger} for one event (up to 100 channels),
+ * {@code batch_events} for several single-channel events. Outcomes are classified from the HTTP status and body
+ * here, not by the library.
  */
 public final class PusherHttpGateway implements PusherGateway {
 
@@ -19,25 +19,17 @@ public final class PusherHttpGateway implements PusherGateway {
     }
 
     @Override
-    public CompletableFuture<PublishOutcome> publish(PusherMessage message) {
-        List<CompletableFuture<PublishOutcome>> parts = new ArrayList<>();
-        List<String> channels = message.channels();
-        for (int from = 0; from < channels.size(); from += 100) {
-            List<String> slice = channels.subList(from, Math.min(channels.size(), from + 100));
-            parts.add(trigger(slice, message));
-        }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
-                .thenApply(ignored -> parts.stream()
-                        .map(CompletableFuture::join)
-                        .filter(outcome -> !outcome.delivered())
-                        .findFirst()
-                        .orElseGet(() -> parts.get(0).join()));
-    }
-
-    private CompletableFuture<PublishOutcome> trigger(List<String> channels, PusherMessage message) {
+    public CompletableFuture<PublishOutcome> publish(PusherRequest request) {
         CompletableFuture<Result> call;
         try {
-            call = pusher.trigger(channels, message.name(), message.data(), message.socketId());
+            if (request.batch()) {
+                call = pusher.trigger(request.messages().stream()
+                        .map(m -> new Event(m.channels().get(0), m.name(), m.data(), m.socketId()))
+                        .toList());
+            } else {
+                PusherMessage m = request.messages().get(0);
+                call = pusher.trigger(m.channels(), m.name(), m.data(), m.socketId());
+            }
         } catch (RuntimeException e) {
             // the library validates names and socket ids before sending: a permanent refusal
             return CompletableFuture.completedFuture(

@@ -2,6 +2,7 @@ package io.switchboard.publisher.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.publisher.auth.Caller;
 import io.switchboard.publisher.auth.ChannelAuthorizer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -27,6 +28,30 @@ class AuthConfigTest {
             assertThat(authorizer.decide("private-audit-A", null).allowed()).isTrue();
             assertThat(authorizer.decide("presence-room", null).allowed()).isFalse();
         });
+    }
+
+    @Test
+    void jwtModeAppliesTheConfiguredPolicy() {
+        context.withPropertyValues(
+                        "switchboard.auth.mode=jwt",
+                        "switchboard.auth.rules[0].channel=private-org.{org_id}",
+                        "switchboard.auth.rules[0].claims.org_id=org_id")
+                .run(c -> {
+                    ChannelAuthorizer authorizer = c.getBean(ChannelAuthorizer.class);
+                    Caller tenant5 = new Caller("u1", java.util.Map.of("org_id", 5), "t");
+                    assertThat(authorizer.decide("private-org.5", tenant5).allowed())
+                            .isTrue();
+                    assertThat(authorizer.decide("private-org.6", tenant5).allowed())
+                            .isFalse();
+                    assertThat(authorizer.decide("private-org.5", null).allowed())
+                            .isFalse();
+                });
+    }
+
+    @Test
+    void aBadRuleStopsStartUp() {
+        context.withPropertyValues("switchboard.auth.mode=jwt", "switchboard.auth.rules[0].channel=private-x")
+                .run(c -> assertThat(c).getFailure().rootCause().hasMessageContaining("switchboard.auth.rules[0]"));
     }
 
     @Test

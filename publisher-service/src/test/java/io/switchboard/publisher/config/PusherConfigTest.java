@@ -5,14 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.publisher.publish.DryRunGateway;
 import io.switchboard.publisher.publish.PusherGateway;
 import io.switchboard.publisher.publish.PusherHttpGateway;
+import io.switchboard.publisher.publish.RetryAfterGate;
+import java.time.Clock;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
 
 class PusherConfigTest {
 
-    @EnableConfigurationProperties(PusherProperties.class)
-    static class Properties {}
+    @EnableConfigurationProperties({PusherProperties.class, PublisherProperties.class})
+    static class Properties {
+        @Bean
+        RetryAfterGate retryAfterGate() {
+            return new RetryAfterGate(Clock.systemUTC(), Duration.ofSeconds(60));
+        }
+    }
 
     private final ApplicationContextRunner context =
             new ApplicationContextRunner().withUserConfiguration(Properties.class, PusherConfig.class);

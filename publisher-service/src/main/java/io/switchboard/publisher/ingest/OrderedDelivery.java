@@ -1,0 +1,136 @@
+package io.switchboard.publisher.ingest;
+
+import io.switchboard.publisher.dedupe.DedupeStore;
+import io.switchboard.publisher.publish.Dispatcher;
+import io.switchboard.publisher.publish.PusherMessage;
+import io.switchboard.publisher.publish.SendResult;
+import io.switchboard.schemas.ChannelPublish;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Delivers one poll of ChannelPublish records, in order per Kafka key and with the keys in parallel: the records
+ * are sorted into one queue per key and sent in waves, each wave taking the head of every queue (so no two
+ * records of a key are ever in flight together, and a key's next record goes only once the previous one is
+ * settled). A record is settled when Pusher accepted it (then it is recorded in the dedupe store) or when it was
+ * dead-lettered. When the circuit breaker is open, delivery stops after the current wave and reports the first
+ * record that is not settled: it and everything after it must be consumed again.
+ */
+public final class OrderedDelivery {
+
+    private final Dispatcher dispatcher;
+    private final DedupeStore dedupe;
+    private final BiConsumer<ConsumerRecord<?, ?>, PublishFailedException> deadLetters;
+    private final PublisherMetrics metrics;
+
+    /**
+     * @param deadLetters writes a record to the dead-letter topic and returns once the write is acknowledged
+     */
+    public OrderedDelivery(
+            Dispatcher dispatcher,
+            DedupeStore dedupe,
+            BiConsumer<ConsumerRecord<?, ?>, PublishFailedException> deadLetters,
+            PublisherMetrics metrics) {
+        this.dispatcher = dispatcher;
+        this.dedupe = dedupe;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+    }
+
+    /** Thrown when a record could not be settled (dead-lettering failed): the index says which. */
+    public static final class Interrupted extends RuntimeException {
+        private final int index;
+
+        Interrupted(int index, RuntimeException cause) {
+            super(cause.getMessage(), cause);
+            this.index = index;
+        }
+
+        public int index() {
+            return index;
+        }
+    }
+
+    /**
+     * Delivers the records; returns -1 when all are settled, or the index of the first one that is not (the
+     * circuit breaker opened).
+     */
+    public int deliver(List<ConsumerRecord<String, ChannelPublish>> records) throws InterruptedException {
+        Map<Object, Deque<Integer>> queues = new LinkedHashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            String key = records.get(i).key();
+            // records without a key have no order to keep: each is its own queue
+            queues.computeIfAbsent(key == null ? (Object) i : key, k -> new ArrayDeque<>())
+                    .add(i);
+        }
+        boolean[] settled = new boolean[records.size()];
+        while (!queues.isEmpty()) {
+            Map<PusherMessage, Integer> wave = new LinkedHashMap<>();
+            for (var queue = queues.values().iterator(); queue.hasNext(); ) {
+                Deque<Integer> indexes = queue.next();
+                int index = indexes.poll();
+                if (indexes.isEmpty()) {
+                    queue.remove();
+                }
+                PusherMessage message = undelivered(records.get(index).value());
+                if (message == null) {
+                    settled[index] = true;
+                } else {
+                    wave.put(message, index);
+                }
+            }
+            Map<PusherMessage, SendResult> results = dispatcher.deliver(new ArrayList<>(wave.keySet()));
+            boolean circuitOpen = false;
+            for (Map.Entry<PusherMessage, Integer> entry : wave.entrySet()) {
+                int index = entry.getValue();
+                SendResult result = results.get(entry.getKey());
+                if (result.status() == SendResult.Status.CIRCUIT_OPEN) {
+                    circuitOpen = true;
+                } else {
+                    settle(records.get(index), index, entry.getKey(), result);
+                    settled[index] = true;
+                }
+            }
+            if (circuitOpen) {
+                break;
+            }
+        }
+        for (int i = 0; i < settled.length; i++) {
+            if (!settled[i]) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The message for the channels this event has not reached yet, or null when it reached them all. */
+    private PusherMessage undelivered(ChannelPublish publish) {
+        List<String> channels = dedupe.undelivered(publish.getEventId(), publish.getChannels());
+        metrics.dedupeHits(publish.getChannels().size() - channels.size());
+        if (channels.isEmpty()) {
+            return null;
+        }
+        return new PusherMessage(
+                publish.getEventId(), publish.getName(), channels, publish.getData(), publish.getSocketId());
+    }
+
+    private void settle(
+            ConsumerRecord<String, ChannelPublish> record, int index, PusherMessage message, SendResult result) {
+        if (result.status() == SendResult.Status.DELIVERED) {
+            dedupe.delivered(message.eventId(), message.channels());
+            metrics.published(record.value(), message.channels().size());
+            return;
+        }
+        try {
+            deadLetters.accept(record, new PublishFailedException(message.eventId(), result));
+        } catch (RuntimeException e) {
+            throw new Interrupted(index, e);
+        }
+    }
+}

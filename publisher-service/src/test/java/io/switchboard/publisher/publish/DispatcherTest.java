@@ -1,0 +1,129 @@
+package io.switchboard.publisher.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class DispatcherTest {
+
+    private final ResilientSenderFixture fixture = new ResilientSenderFixture();
+
+    private static PusherMessage message(String id, String... channels) {
+        return new PusherMessage(id, "audit.progress", List.of(channels), "{\"audit_id\":\"" + id + "\"}", null);
+    }
+
+    @Test
+    void groupsSingleChannelEventsTenToABatchAndSendsMultiChannelOnesAlone() throws Exception {
+        InMemoryPusherGateway pusher = new InMemoryPusherGateway();
+        List<PusherMessage> messages = new ArrayList<>();
+        IntStream.range(0, 23).forEach(i -> messages.add(message("e" + i, "private-audit-" + i)));
+        messages.add(message("multi", "private-audit-A", "private-fiche-F"));
+
+        Map<PusherMessage, SendResult> results = new Dispatcher(fixture.sender(pusher), 4).deliver(messages);
+
+        assertThat(results.values()).allMatch(r -> r.status() == SendResult.Status.DELIVERED);
+        assertThat(pusher.exchanges())
+                .extracting(e -> e.request().messages().size())
+                .containsExactlyInAnyOrder(10, 10, 3, 1);
+        assertThat(pusher.accepted()).containsExactlyInAnyOrderElementsOf(messages);
+    }
+
+    @Test
+    void anEventToMoreThanAHundredChannelsIsCutIntoTriggersOfAHundred() throws Exception {
+        InMemoryPusherGateway pusher = new InMemoryPusherGateway();
+        String[] channels =
+                IntStream.range(0, 250).mapToObj(i -> "private-org." + i).toArray(String[]::new);
+        PusherMessage wide = message("wide", channels);
+
+        Map<PusherMessage, SendResult> results = new Dispatcher(fixture.sender(pusher), 4).deliver(List.of(wide));
+
+        assertThat(results.get(wide).status()).isEqualTo(SendResult.Status.DELIVERED);
+        assertThat(pusher.exchanges())
+                .extracting(e -> e.request().messages().get(0).channels().size())
+                .containsExactlyInAnyOrder(100, 100, 50);
+    }
+
+    @Test
+    void aBatchPusherRefusesIsSplitSoThatOnlyTheBadEventFails() throws Exception {
+        // Pusher refuses a batch whole when one event is too big (413)
+        InMemoryPusherGateway pusher = new InMemoryPusherGateway(
+                request -> request.messages().stream().anyMatch(m -> m.eventId().equals("bad"))
+                        ? PublishOutcome.fromHttp(413, "Payload Too Large")
+                        : PublishOutcome.delivered(200));
+        List<PusherMessage> messages = new ArrayList<>();
+        IntStream.range(0, 9).forEach(i -> messages.add(message("ok" + i, "private-audit-" + i)));
+        PusherMessage bad = message("bad", "private-audit-X");
+        messages.add(4, bad);
+
+        Map<PusherMessage, SendResult> results = new Dispatcher(fixture.sender(pusher), 4).deliver(messages);
+
+        assertThat(results.get(bad).status()).isEqualTo(SendResult.Status.REFUSED);
+        assertThat(results.get(bad).outcome().httpStatus()).isEqualTo(413);
+        messages.stream()
+                .filter(m -> m != bad)
+                .forEach(m -> assertThat(results.get(m).status()).isEqualTo(SendResult.Status.DELIVERED));
+        assertThat(pusher.accepted()).hasSize(9).doesNotContain(bad);
+    }
+
+    @Test
+    void transientFailuresAreRetriedUntilPusherAccepts() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        InMemoryPusherGateway pusher = new InMemoryPusherGateway(request -> calls.incrementAndGet() < 3
+                ? PublishOutcome.fromHttp(503, "unavailable")
+                : PublishOutcome.delivered(200));
+        PusherMessage m = message("e", "private-audit-A");
+
+        SendResult result =
+                new Dispatcher(fixture.sender(pusher), 1).deliver(List.of(m)).get(m);
+
+        assertThat(result.status()).isEqualTo(SendResult.Status.DELIVERED);
+        assertThat(result.attempts()).isEqualTo(3);
+    }
+
+    @Test
+    void retriesStopAtTheirBoundAndSayHowManyAttemptsWereMade() throws Exception {
+        InMemoryPusherGateway pusher = new InMemoryPusherGateway(request -> PublishOutcome.fromHttp(429, "slow down"));
+        PusherMessage m = message("e", "private-audit-A");
+
+        SendResult result =
+                new Dispatcher(fixture.sender(pusher), 1).deliver(List.of(m)).get(m);
+
+        assertThat(result.status()).isEqualTo(SendResult.Status.RETRIES_EXHAUSTED);
+        assertThat(result.attempts()).isEqualTo(6);
+        assertThat(result.outcome().httpStatus()).isEqualTo(429);
+    }
+
+    @Test
+    void anOpenCircuitSendsNothingAndSettlesNothing() throws Exception {
+        InMemoryPusherGateway pusher = new InMemoryPusherGateway();
+        fixture.breaker.transitionToOpenState();
+        PusherMessage m = message("e", "private-audit-A");
+
+        SendResult result =
+                new Dispatcher(fixture.sender(pusher), 1).deliver(List.of(m)).get(m);
+
+        assertThat(result.status()).isEqualTo(SendResult.Status.CIRCUIT_OPEN);
+        assertThat(pusher.exchanges()).isEmpty();
+    }
+
+    @Test
+    void pusherGoingDownOpensTheCircuitBeforeTheRetriesRunOut() throws Exception {
+        InMemoryPusherGateway pusher =
+                new InMemoryPusherGateway(request -> PublishOutcome.networkError(new java.net.ConnectException()));
+        PusherMessage m = message("e", "private-audit-A");
+
+        SendResult result =
+                new Dispatcher(fixture.sender(pusher), 1).deliver(List.of(m)).get(m);
+
+        // 4 failures open the breaker before the 6 attempts are spent: the request is paused, not dead-lettered
+        assertThat(result.attempts()).isEqualTo(4);
+        assertThat(result.status()).isEqualTo(SendResult.Status.CIRCUIT_OPEN);
+        assertThat(fixture.breaker.getState())
+                .isEqualTo(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
+    }
+}
