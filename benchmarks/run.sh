@@ -4,6 +4,7 @@
 #   benchmarks/run.sh router-load [N]       router-service vs a plain passthrough on a real broker (default N=200000)
 #   benchmarks/run.sh relay-load [postgres|mariadb|both] [rows] [seconds]
 #                                           outbox-relay: backlog drain rate and commit-to-Kafka latency
+#   benchmarks/run.sh publisher-load [N]    publisher-service vs Soketi's ceiling, the naive baseline, a 20 ms stand-in
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -15,5 +16,6 @@ case "$what" in
   jmh) exec java -cp "$cp" org.openjdk.jmh.Main "${@:-RouteBenchmark}" ;;
   router-load) exec java -Xmx2g -cp "$cp" io.switchboard.bench.RouterLoadHarness "$@" ;;
   relay-load) exec java -Xmx2g -cp "$cp" io.switchboard.bench.RelayLoadHarness "$@" ;;
-  *) echo "usage: benchmarks/run.sh jmh|router-load|relay-load [args]" >&2; exit 2 ;;
+  publisher-load) exec java -Xmx2g -cp "$cp" io.switchboard.bench.PublisherLoadHarness "$@" ;;
+  *) echo "usage: benchmarks/run.sh jmh|router-load|relay-load|publisher-load [args]" >&2; exit 2 ;;
 esac

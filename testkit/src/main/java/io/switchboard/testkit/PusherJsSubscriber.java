@@ -83,6 +83,11 @@ public final class PusherJsSubscriber implements AutoCloseable {
         return this;
     }
 
+    /** Every line the client printed so far: connections, subscriptions, events, errors. */
+    public List<Message> all() {
+        return List.copyOf(messages);
+    }
+
     public List<Message> events() {
         return messages.stream().filter(m -> m.kind().equals("event")).toList();
     }

@@ -69,6 +69,34 @@ public final class Soketi {
         checked = true;
     }
 
+    /** Stops Soketi (scripts/soketi.sh stop), for tests of what happens while it is away. */
+    public static synchronized void stop() {
+        script("stop");
+        checked = false;
+    }
+
+    /** Starts Soketi again after {@link #stop()}. */
+    public static synchronized void start() {
+        script("start");
+    }
+
+    private static void script(String command) {
+        Path script = ProjectRoot.path().resolve("scripts/soketi.sh");
+        try {
+            Process process = new ProcessBuilder("bash", script.toString(), command)
+                    .inheritIO()
+                    .start();
+            if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("scripts/soketi.sh " + command + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run scripts/soketi.sh", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running scripts/soketi.sh " + command, e);
+        }
+    }
+
     public static boolean listening() {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port()), 500);
