@@ -53,11 +53,19 @@ public final class PublisherLoadHarness {
             "{\"audit_id\":\"audit-1787121-1-1765755984607\",\"fiche_id\":\"1787121\",\"completed_steps\":3,"
                     + "\"total_steps\":5,\"failed_steps\":0,\"current_phase\":\"analysis\"}";
 
+    /** Further publisher-service arguments, after N on the command line (for experiments). */
+    private static List<String> EXTRA = List.of();
+
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
+        EXTRA = args.length > 1 ? List.of(args).subList(1, args.length) : List.of();
         int naiveN = Math.min(n, 3_000);
         Soketi.ensureRunning();
         String kafka = KafkaTestBroker.bootstrapServers();
+
+        // warm-up, not reported: JIT, connections and Soketi's own warm-up would otherwise favour whatever runs last
+        soketiCeiling(n);
+        publisher(kafka, n, Soketi.publisherArgs(), "soketi (warm-up)");
 
         double ceiling = soketiCeiling(n);
         double naive = naive(naiveN);
@@ -97,6 +105,7 @@ public final class PublisherLoadHarness {
             Semaphore inFlight = new Semaphore(32);
             AtomicInteger failures = new AtomicInteger();
             List<CompletableFuture<Result>> calls = new ArrayList<>();
+            markCpu();
             long start = System.nanoTime();
             for (int i = 0; i < n; i += 10) {
                 List<Event> batch = new ArrayList<>(10);
@@ -129,6 +138,7 @@ public final class PublisherLoadHarness {
         pusher.setHost("127.0.0.1:" + Soketi.port());
         pusher.setEncrypted(false);
         pusher.setDataMarshaller(data -> (String) data);
+        markCpu();
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             Result result = pusher.trigger("bench-" + (i % 1000), "audit.progress", DATA);
@@ -176,9 +186,11 @@ public final class PublisherLoadHarness {
                 "--switchboard.publisher.dead-letter-topic=" + topic + ".dlq",
                 "--logging.level.root=WARN"));
         args.addAll(target);
+        args.addAll(EXTRA);
         try (ConfigurableApplicationContext context =
                 PublisherApplication.builder().run(args.toArray(String[]::new))) {
             MeterRegistry meters = context.getBean(MeterRegistry.class);
+            markCpu();
             long start = System.nanoTime();
             context.getBean(KafkaListenerEndpointRegistry.class)
                     .getListenerContainer("publisher")
@@ -195,7 +207,57 @@ public final class PublisherLoadHarness {
 
     private static double report(String what, int n, long nanos) {
         double rate = n / (nanos / 1e9);
-        System.out.printf("%-28s %,d events in %.2f s: %,.0f events/s%n", what, n, nanos / 1e9, rate);
+        long[] now = cpu();
+        double wall = (now[0] - cpuMark[0]) / 1e9 * CORES;
+        System.out.printf(
+                "%-28s %,d events in %.2f s: %,.0f events/s   [CPU: this JVM %.0f%%, Soketi %.0f%%, machine idle %.0f%% of %d cores]%n",
+                what,
+                n,
+                nanos / 1e9,
+                rate,
+                100 * (now[1] - cpuMark[1]) / 1e9 / wall,
+                100 * (now[2] - cpuMark[2]) / 1e9 / wall,
+                100 * (now[3] - cpuMark[3]) / 1e9 / wall,
+                CORES);
         return rate;
+    }
+
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    private static long[] cpuMark = cpu();
+
+    /** Starts a CPU accounting period (reported by the next {@link #report}). */
+    private static void markCpu() {
+        cpuMark = cpu();
+    }
+
+    /**
+     * Wall time, this JVM's CPU time, Soketi's CPU time and the machine's idle time, in nanoseconds, from /proc
+     * (Linux); zeros where unreadable. Reported beside each figure: the machine has 2 cores, and Soketi, the broker
+     * and the publisher share them.
+     */
+    private static long[] cpu() {
+        long wall = System.nanoTime();
+        long self = ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+        long soketi = 0;
+        long idle = 0;
+        try {
+            String pid = java.nio.file.Files.readString(
+                            io.switchboard.testkit.ProjectRoot.path().resolve(".switchboard/soketi/pid"))
+                    .trim();
+            String[] stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"))
+                    .replaceAll("^.*\\) ", "")
+                    .split(" ");
+            soketi = (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) * 10_000_000L; // clock ticks of 10 ms
+            String[] all = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat"))
+                    .get(0)
+                    .trim()
+                    .split("\\s+");
+            idle = (Long.parseLong(all[4]) + Long.parseLong(all[5])) * 10_000_000L;
+        } catch (Exception unreadable) {
+            // not Linux, or Soketi not started by scripts/soketi.sh: report zeros
+        }
+        return new long[] {wall, self, soketi, idle};
     }
 }

@@ -6,8 +6,9 @@ import io.switchboard.publisher.publish.PusherMessage;
 import io.switchboard.publisher.publish.SendResult;
 import io.switchboard.schemas.ChannelPublish;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +17,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Delivers one poll of ChannelPublish records, in order per Kafka key and with the keys in parallel: the records
- * are sorted into one queue per key and sent in waves, each wave taking the head of every queue (so no two
- * records of a key are ever in flight together, and a key's next record goes only once the previous one is
- * settled). A record is settled when Pusher accepted it (then it is recorded in the dedupe store) or when it was
- * dead-lettered. When the circuit breaker is open, delivery stops after the current wave and reports the first
- * record that is not settled: it and everything after it must be consumed again.
+ * are sorted into one queue per key; the head of every queue is offered to the dispatcher, and a key's next record
+ * is offered as soon as the previous one is settled (so no two records of a key are ever in flight together, and
+ * no key waits for another). A record is settled when Pusher accepted it (then it is recorded in the dedupe store) or when it was
+ * dead-lettered. When the circuit breaker is open, nothing more is offered, what is in flight is awaited, and the
+ * first record that is not settled is reported: it and everything after it must be consumed again.
  */
 public final class OrderedDelivery {
 
@@ -70,35 +71,24 @@ public final class OrderedDelivery {
                     .add(i);
         }
         boolean[] settled = new boolean[records.size()];
-        while (!queues.isEmpty()) {
-            Map<PusherMessage, Integer> wave = new LinkedHashMap<>();
-            for (var queue = queues.values().iterator(); queue.hasNext(); ) {
-                Deque<Integer> indexes = queue.next();
-                int index = indexes.poll();
-                if (indexes.isEmpty()) {
-                    queue.remove();
-                }
-                PusherMessage message = undelivered(records.get(index).value());
-                if (message == null) {
-                    settled[index] = true;
-                } else {
-                    wave.put(message, index);
-                }
+        Map<PusherMessage, Integer> sent = new IdentityHashMap<>();
+        Map<Integer, Deque<Integer>> queueOf = new HashMap<>();
+        Dispatcher.Session session = dispatcher.session();
+        for (Deque<Integer> queue : queues.values()) {
+            queue.forEach(i -> queueOf.put(i, queue));
+            offerNext(queue, records, settled, sent, session);
+        }
+        boolean circuitOpen = false;
+        for (Dispatcher.Settled done = session.next(); done != null; done = session.next()) {
+            int index = sent.remove(done.message());
+            if (done.result().status() == SendResult.Status.CIRCUIT_OPEN) {
+                circuitOpen = true; // stop offering; what is in flight still comes back
+                continue;
             }
-            Map<PusherMessage, SendResult> results = dispatcher.deliver(new ArrayList<>(wave.keySet()));
-            boolean circuitOpen = false;
-            for (Map.Entry<PusherMessage, Integer> entry : wave.entrySet()) {
-                int index = entry.getValue();
-                SendResult result = results.get(entry.getKey());
-                if (result.status() == SendResult.Status.CIRCUIT_OPEN) {
-                    circuitOpen = true;
-                } else {
-                    settle(records.get(index), index, entry.getKey(), result);
-                    settled[index] = true;
-                }
-            }
-            if (circuitOpen) {
-                break;
+            settle(records.get(index), index, done.message(), done.result());
+            settled[index] = true;
+            if (!circuitOpen) {
+                offerNext(queueOf.get(index), records, settled, sent, session);
             }
         }
         for (int i = 0; i < settled.length; i++) {
@@ -107,6 +97,25 @@ public final class OrderedDelivery {
             }
         }
         return -1;
+    }
+
+    /** Offers the key's next record that still has channels to reach; records that have none are settled. */
+    private void offerNext(
+            Deque<Integer> queue,
+            List<ConsumerRecord<String, ChannelPublish>> records,
+            boolean[] settled,
+            Map<PusherMessage, Integer> sent,
+            Dispatcher.Session session) {
+        for (Integer index = queue.poll(); index != null; index = queue.poll()) {
+            PusherMessage message = undelivered(records.get(index).value());
+            if (message == null) {
+                settled[index] = true;
+                continue;
+            }
+            sent.put(message, index);
+            session.offer(message);
+            return;
+        }
     }
 
     /** The message for the channels this event has not reached yet, or null when it reached them all. */

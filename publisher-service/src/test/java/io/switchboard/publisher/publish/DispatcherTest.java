@@ -34,6 +34,29 @@ class DispatcherTest {
     }
 
     @Test
+    void neverHasMoreRequestsInFlightThanAllowed() throws Exception {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        PusherGateway slow = request -> {
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            return java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        inFlight.decrementAndGet();
+                        return PublishOutcome.delivered(200);
+                    },
+                    java.util.concurrent.CompletableFuture.delayedExecutor(
+                            2, java.util.concurrent.TimeUnit.MILLISECONDS));
+        };
+        List<PusherMessage> messages = new ArrayList<>();
+        IntStream.range(0, 300).forEach(i -> messages.add(message("e" + i, "private-audit-" + i)));
+
+        Map<PusherMessage, SendResult> results = new Dispatcher(fixture.sender(slow), 3).deliver(messages);
+
+        assertThat(results).hasSize(300);
+        assertThat(most.get()).isEqualTo(3);
+    }
+
+    @Test
     void anEventToMoreThanAHundredChannelsIsCutIntoTriggersOfAHundred() throws Exception {
         InMemoryPusherGateway pusher = new InMemoryPusherGateway();
         String[] channels =
