@@ -2,12 +2,13 @@
 # Soketi, a real Pusher-protocol server from npm, on 127.0.0.1 for local runs and integration tests.
 #   scripts/soketi.sh install|start|stop|status
 # Environment (defaults match the services' dev profile and the integration tests):
-#   SOKETI_PORT (6001), PUSHER_APP_ID (switchboard), PUSHER_KEY (switchboard-key), PUSHER_SECRET (switchboard-secret)
+#   SOKETI_PORT (6001), PUSHER_APP_ID (switchboard), PUSHER_KEY (switchboard-key), PUSHER_SECRET (switchboard-secret),
+#   SOKETI_STATE_DIR (.switchboard/soketi: pid and log; a second instance on another port needs its own)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 node_dir="$here/node"
-state="$root/.switchboard/soketi"
+state="${SOKETI_STATE_DIR:-$root/.switchboard/soketi}"
 port="${SOKETI_PORT:-6001}"
 mkdir -p "$state"
 name=soketi

@@ -50,6 +50,12 @@ public final class PusherJsSubscriber implements AutoCloseable {
     }
 
     public static PusherJsSubscriber start(String authEndpoint, List<String> channels, String authorizationHeader) {
+        return start(authEndpoint, channels, authorizationHeader, Soketi.port());
+    }
+
+    /** As {@link #start(String, List, String)}, on the Soketi at 127.0.0.1:{@code port}. */
+    public static PusherJsSubscriber start(
+            String authEndpoint, List<String> channels, String authorizationHeader, int port) {
         Path script = ProjectRoot.path().resolve("scripts/node/subscriber.js");
         if (!Files.isDirectory(ProjectRoot.path().resolve("scripts/node/node_modules/pusher-js"))) {
             throw new IllegalStateException("pusher-js is not installed: run scripts/soketi.sh install");
@@ -59,7 +65,7 @@ public final class PusherJsSubscriber implements AutoCloseable {
                 script.toString(),
                 "--key=" + Soketi.KEY,
                 "--host=127.0.0.1",
-                "--port=" + Soketi.port(),
+                "--port=" + port,
                 "--auth-endpoint=" + authEndpoint,
                 "--channels=" + String.join(",", channels)));
         if (authorizationHeader != null) {

@@ -69,37 +69,74 @@ public final class Soketi {
         checked = true;
     }
 
-    /** Stops Soketi (scripts/soketi.sh stop), for tests of what happens while it is away. */
-    public static synchronized void stop() {
-        script("stop");
-        checked = false;
-    }
+    /**
+     * A Soketi of a test's own, on another port, for tests that stop and restart it while other tests keep using the
+     * shared one. Close it when done.
+     */
+    public static final class Instance implements AutoCloseable {
+        private final int port;
+        private final Path state;
 
-    /** Starts Soketi again after {@link #stop()}. */
-    public static synchronized void start() {
-        script("start");
-    }
+        public Instance(int port) {
+            this.port = port;
+            this.state = ProjectRoot.path().resolve(".switchboard/soketi-" + port);
+            start();
+        }
 
-    private static void script(String command) {
-        Path script = ProjectRoot.path().resolve("scripts/soketi.sh");
-        try {
-            Process process = new ProcessBuilder("bash", script.toString(), command)
-                    .inheritIO()
-                    .start();
-            if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("scripts/soketi.sh " + command + " failed");
+        public int port() {
+            return port;
+        }
+
+        /** Arguments pointing publisher-service at this instance (as {@link Soketi#publisherArgs()}). */
+        public java.util.List<String> publisherArgs() {
+            return Soketi.publisherArgs().stream()
+                    .map(a -> a.startsWith("--switchboard.pusher.port=") ? "--switchboard.pusher.port=" + port : a)
+                    .toList();
+        }
+
+        public void start() {
+            script("start");
+        }
+
+        public void stop() {
+            script("stop");
+        }
+
+        public boolean listening() {
+            return Soketi.listening(port);
+        }
+
+        @Override
+        public void close() {
+            stop();
+        }
+
+        private void script(String command) {
+            Path script = ProjectRoot.path().resolve("scripts/soketi.sh");
+            try {
+                ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), command).inheritIO();
+                builder.environment().put("SOKETI_PORT", Integer.toString(port));
+                builder.environment().put("SOKETI_STATE_DIR", state.toString());
+                Process process = builder.start();
+                if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                    throw new IllegalStateException("scripts/soketi.sh " + command + " (port " + port + ") failed");
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot run scripts/soketi.sh", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while running scripts/soketi.sh " + command, e);
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run scripts/soketi.sh", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running scripts/soketi.sh " + command, e);
         }
     }
 
     public static boolean listening() {
+        return listening(port());
+    }
+
+    static boolean listening(int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port()), 500);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
             return true;
         } catch (IOException e) {
             return false;

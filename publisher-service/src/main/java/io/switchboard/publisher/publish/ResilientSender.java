@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -30,6 +31,8 @@ public final class ResilientSender {
     private final RetryAfterGate retryAfter;
     private final ScheduledExecutorService scheduler;
     private final Duration requestTimeout;
+    /** How many times the breaker has opened: a request that sees it change stops retrying (see send). */
+    private final AtomicLong openings = new AtomicLong();
 
     /**
      * @param rateLimiter null for no rate limit
@@ -49,6 +52,11 @@ public final class ResilientSender {
         this.retryAfter = retryAfter;
         this.scheduler = scheduler;
         this.requestTimeout = requestTimeout;
+        circuitBreaker.getEventPublisher().onStateTransition(event -> {
+            if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                openings.incrementAndGet();
+            }
+        });
     }
 
     public CompletableFuture<SendResult> send(PusherRequest request) {
@@ -66,8 +74,16 @@ public final class ResilientSender {
                             last.set(outcome);
                             return outcome;
                         });
-        Supplier<CompletionStage<PublishOutcome>> guarded =
+        Supplier<CompletionStage<PublishOutcome>> breaker =
                 CircuitBreaker.decorateCompletionStage(circuitBreaker, attempt);
+        // Once the breaker has opened, this request's retries stop and it is paused with the rest, even if the
+        // breaker is half open again by its next attempt: a backoff longer than the open wait would otherwise
+        // spend the remaining attempts on the half-open trials and dead-letter the events of a long outage.
+        long generation = openings.get();
+        Supplier<CompletionStage<PublishOutcome>> guarded = () -> openings.get() == generation
+                ? breaker.get()
+                : CompletableFuture.failedFuture(
+                        CallNotPermittedException.createCallNotPermittedException(circuitBreaker));
         return Retry.decorateCompletionStage(retry, scheduler, guarded)
                 .get()
                 .toCompletableFuture()

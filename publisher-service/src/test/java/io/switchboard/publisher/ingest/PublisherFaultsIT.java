@@ -89,6 +89,15 @@ class PublisherFaultsIT {
 
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
+                .conditionEvaluationListener(c -> {
+                    if (c.getRemainingTimeInMS() < 200) {
+                        List<Long> t = pusher.requestTimes();
+                        System.out.println("stand-in requests (ms from the first): "
+                                + t.stream()
+                                        .map(x -> (x - t.get(0)) / 1_000_000)
+                                        .toList());
+                    }
+                })
                 .until(() -> {
                     states.add(health());
                     return pusher.delivered().size() >= 20;

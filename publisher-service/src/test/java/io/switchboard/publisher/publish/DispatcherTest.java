@@ -2,6 +2,12 @@ package io.switchboard.publisher.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +125,40 @@ class DispatcherTest {
         assertThat(result.status()).isEqualTo(SendResult.Status.RETRIES_EXHAUSTED);
         assertThat(result.attempts()).isEqualTo(6);
         assertThat(result.outcome().httpStatus()).isEqualTo(429);
+    }
+
+    @Test
+    void aRequestStopsRetryingOnceTheBreakerHasOpenedEvenIfItIsHalfOpenAgainByItsNextAttempt() throws Exception {
+        // regression: with a backoff longer than the open wait, a request's later attempts landed on the half-open
+        // trials, used up its attempts and dead-lettered its events in the middle of an outage (PublisherFaultsIT)
+        CircuitBreaker quick = CircuitBreaker.of(
+                "quick",
+                CircuitBreakerConfig.custom()
+                        .slidingWindowSize(10)
+                        .minimumNumberOfCalls(4)
+                        .failureRateThreshold(50)
+                        .waitDurationInOpenState(Duration.ofMillis(1))
+                        .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                        .permittedNumberOfCallsInHalfOpenState(3)
+                        .recordResult(r -> r instanceof PublishOutcome o && !o.delivered())
+                        .build());
+        Retry slow = Retry.of(
+                "slow",
+                RetryConfig.<PublishOutcome>custom()
+                        .maxAttempts(8)
+                        .intervalFunction(IntervalFunction.of(30))
+                        .retryOnResult(o -> o.kind() == PublishOutcome.Kind.TRANSIENT)
+                        .retryOnException(e -> false)
+                        .build());
+        InMemoryPusherGateway down = new InMemoryPusherGateway(request -> PublishOutcome.fromHttp(503, "down"));
+        ResilientSender sender = new ResilientSender(
+                down, slow, quick, null, fixture.retryAfter, ResilientSenderFixture.SCHEDULER, Duration.ofSeconds(5));
+        PusherMessage m = message("e", "private-audit-A");
+
+        SendResult result = new Dispatcher(sender, 1).deliver(List.of(m)).get(m);
+
+        assertThat(result.status()).isEqualTo(SendResult.Status.CIRCUIT_OPEN);
+        assertThat(result.attempts()).isEqualTo(4);
     }
 
     @Test
