@@ -44,8 +44,10 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
  *       least 5,000 events/s).
  * </ol>
  *
- * Events are single-channel, spread over 1,000 keys (aggregates). Usage: {@code benchmarks/run.sh publisher-load [N]}
- * (default 50,000; the naive baseline sends min(N, 3,000)).
+ * Events are single-channel, spread over 1,000 keys (aggregates). Usage: {@code benchmarks/run.sh publisher-load [N]
+ * [publisher arguments]} (default 50,000; the naive baseline sends min(N, 3,000); arguments after N go to
+ * publisher-service, e.g. {@code --switchboard.publisher.max-in-flight=64}). With {@code -DpublisherOnly=true} it
+ * runs the publisher phase alone three times, for a profiler.
  */
 public final class PublisherLoadHarness {
 
@@ -63,6 +65,12 @@ public final class PublisherLoadHarness {
         Soketi.ensureRunning();
         String kafka = KafkaTestBroker.bootstrapServers();
 
+        if (Boolean.getBoolean("publisherOnly")) { // for profiling: the publisher phase alone, three times
+            for (int i = 0; i < 3; i++) {
+                publisher(kafka, n, Soketi.publisherArgs(), "soketi (profile run)");
+            }
+            System.exit(0);
+        }
         // warm-up, not reported: JIT, connections and Soketi's own warm-up would otherwise favour whatever runs last
         soketiCeiling(n);
         publisher(kafka, n, Soketi.publisherArgs(), "soketi (warm-up)");

@@ -3,6 +3,7 @@ package io.switchboard.publisher.dedupe;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +32,14 @@ public final class InMemoryDedupeStore implements DedupeStore {
     @Override
     public synchronized List<String> undelivered(String eventId, List<String> channels) {
         Instant now = clock.instant();
-        return channels.stream()
-                .filter(channel -> {
-                    Instant expiry = expiries.get(key(eventId, channel));
-                    return expiry == null || !expiry.isAfter(now);
-                })
-                .toList();
+        List<String> undelivered = new ArrayList<>(channels.size());
+        for (String channel : channels) {
+            Instant expiry = expiries.get(key(eventId, channel));
+            if (expiry == null || !expiry.isAfter(now)) {
+                undelivered.add(channel);
+            }
+        }
+        return undelivered;
     }
 
     @Override
