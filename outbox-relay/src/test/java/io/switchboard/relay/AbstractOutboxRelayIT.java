@@ -64,14 +64,15 @@ abstract class AbstractOutboxRelayIT {
         db.close();
     }
 
-    protected ConfigurableApplicationContext startRelay() {
-        ConfigurableApplicationContext relay = OutboxRelayApplication.builder()
-                .run(
-                        "--spring.kafka.bootstrap-servers=" + kafka,
-                        "--spring.datasource.url=" + db.jdbcUrl(),
-                        "--server.port=0",
-                        "--switchboard.outbox.batch-size=50",
-                        "--switchboard.outbox.standby-retry=200ms");
+    protected ConfigurableApplicationContext startRelay(String... extra) {
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.kafka.bootstrap-servers=" + kafka,
+                "--spring.datasource.url=" + db.jdbcUrl(),
+                "--server.port=0",
+                "--switchboard.outbox.batch-size=50",
+                "--switchboard.outbox.standby-retry=200ms"));
+        args.addAll(List.of(extra));
+        ConfigurableApplicationContext relay = OutboxRelayApplication.builder().run(args.toArray(String[]::new));
         relays.add(relay);
         return relay;
     }

@@ -12,8 +12,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Postgres LISTEN/NOTIFY: the outbox's insert trigger notifies the channel named after the table at commit, and
- * this waker returns as soon as a notification arrives. If its connection fails it polls until it can listen
- * again, so notifications only ever shorten the wait.
+ * while this waker listens it returns as soon as a notification arrives. The relay listens only while the outbox is
+ * drained: while rows keep coming it stops listening and polls at the short interval, because a listener makes every
+ * notifying commit wake it (one wake-up per row), and on this machine that alone tripled the commit-to-Kafka p99
+ * (docs/benchmarks.md). If its connection fails it polls until it can listen again, so notifications only ever
+ * shorten the wait.
  */
 public final class PostgresNotifyWaker implements Waker {
 
@@ -23,6 +26,7 @@ public final class PostgresNotifyWaker implements Waker {
     private final String channel;
     private final Waker fallback = Waker.polling();
     private Connection connection;
+    private boolean listening;
 
     public PostgresNotifyWaker(DataSource dataSource, String channel) {
         this.dataSource = dataSource;
@@ -35,15 +39,47 @@ public final class PostgresNotifyWaker implements Waker {
     }
 
     @Override
-    public void await(Duration max) throws InterruptedException {
+    public boolean listen() {
+        if (listening) {
+            return false;
+        }
         try {
             if (connection == null) {
                 connection = dataSource.getConnection();
                 connection.setAutoCommit(true);
-                try (Statement listen = connection.createStatement()) {
-                    listen.execute("LISTEN \"" + channel + "\"");
-                }
             }
+            try (Statement listen = connection.createStatement()) {
+                listen.execute("LISTEN \"" + channel + "\"");
+            }
+            listening = true;
+        } catch (SQLException e) {
+            log.debug("LISTEN failed, polling until it works: {}", e.getMessage());
+            close();
+        }
+        return true;
+    }
+
+    @Override
+    public void stopListening() {
+        if (!listening) {
+            return;
+        }
+        listening = false;
+        try (Statement unlisten = connection.createStatement()) {
+            unlisten.execute("UNLISTEN *");
+            connection.unwrap(PGConnection.class).getNotifications(); // drop what came meanwhile
+        } catch (SQLException e) {
+            close();
+        }
+    }
+
+    @Override
+    public void await(Duration max) throws InterruptedException {
+        if (!listening) {
+            fallback.await(max);
+            return;
+        }
+        try {
             PGNotification[] notifications =
                     connection.unwrap(PGConnection.class).getNotifications((int) Math.max(1, max.toMillis()));
             if (Thread.interrupted()) {
@@ -61,6 +97,7 @@ public final class PostgresNotifyWaker implements Waker {
 
     @Override
     public void close() {
+        listening = false;
         if (connection != null) {
             try (Statement unlisten = connection.createStatement()) {
                 unlisten.execute("UNLISTEN *");

@@ -10,8 +10,9 @@ import org.springframework.context.SmartLifecycle;
 /**
  * The relay's one thread. While this replica does not hold the {@link ReplicaLock} it is a standby and tries again
  * every {@code standbyRetry}. While it does, it runs {@link OutboxRelay#step()}: again at once while batches come
- * back full (a backlog); when the outbox is drained it waits on the {@link Waker} (a Postgres notification, or a
- * poll interval that doubles while idle from {@code pollInterval} up to {@code maxPollInterval}); while the
+ * back full (a backlog); every {@code pollInterval} while rows keep coming; when the outbox is drained it waits on
+ * the {@link Waker} (a Postgres notification, or a poll interval that doubles while idle from {@code pollInterval}
+ * up to {@code maxPollInterval}); while the
  * database or Kafka fails it backs off (up to {@code maxBackoff}) and resumes by itself.
  */
 public final class RelayLoop implements SmartLifecycle {
@@ -100,12 +101,20 @@ public final class RelayLoop implements SmartLifecycle {
                 metrics.step(step);
                 if (step.read() >= relay.batchSize()) {
                     idle = timing.pollInterval();
-                } else if (relay.hasInFlight()) {
-                    // acknowledgements are pending: come back soon to retire them, sooner if new rows arrive
-                    idle = timing.pollInterval();
+                } else if (waker.notifies() && (step.read() > 0 || relay.hasInFlight())) {
+                    // rows keep coming, or acknowledgements are pending: poll at the short interval; a listener
+                    // would be woken once per committed row (see PostgresNotifyWaker)
+                    waker.stopListening();
                     waker.await(timing.pollInterval());
                 } else if (waker.notifies()) {
-                    waker.await(timing.maxPollInterval());
+                    // drained: listen; a row committed before the LISTEN took effect is found by one more step
+                    if (!waker.listen()) {
+                        waker.await(timing.maxPollInterval());
+                    }
+                } else if (relay.hasInFlight()) {
+                    // acknowledgements are pending: come back soon to retire them
+                    idle = timing.pollInterval();
+                    waker.await(timing.pollInterval());
                 } else {
                     idle = step.read() > 0
                             ? timing.pollInterval()

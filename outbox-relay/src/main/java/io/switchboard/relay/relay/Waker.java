@@ -13,6 +13,17 @@ public interface Waker extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Starts listening for notifications, if this waker can; true when it was not listening before (rows committed
+     * before it started are not announced: the caller looks once more before it waits).
+     */
+    default boolean listen() {
+        return false;
+    }
+
+    /** Stops listening while rows keep coming: the caller polls instead of being woken once per row. */
+    default void stopListening() {}
+
     @Override
     default void close() {}
 
