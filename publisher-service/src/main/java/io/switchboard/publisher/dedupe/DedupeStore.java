@@ -1,6 +1,8 @@
 package io.switchboard.publisher.dedupe;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Remembers which (event id, channel) pairs Pusher has accepted, for a window, so that an event redelivered by
@@ -14,4 +16,19 @@ public interface DedupeStore {
 
     /** Records the event as delivered to these channels (atomic set-if-absent with the window as expiry). */
     void delivered(String eventId, List<String> channels);
+
+    /**
+     * {@link #undelivered(String, List)} for many events at once (event id → channels), in one round trip where
+     * the store has one; the answer has every event id of the question.
+     */
+    default Map<String, List<String>> undelivered(Map<String, List<String>> events) {
+        Map<String, List<String>> answer = new LinkedHashMap<>();
+        events.forEach((id, channels) -> answer.put(id, undelivered(id, channels)));
+        return answer;
+    }
+
+    /** {@link #delivered(String, List)} for many events at once, in one round trip where the store has one. */
+    default void delivered(Map<String, List<String>> events) {
+        events.forEach(this::delivered);
+    }
 }

@@ -3,6 +3,7 @@ package io.switchboard.publisher.dedupe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,28 @@ public final class FailOpenDedupeStore implements DedupeStore {
         } catch (RuntimeException e) {
             failed(e);
             return channels;
+        }
+    }
+
+    @Override
+    public Map<String, List<String>> undelivered(Map<String, List<String>> events) {
+        try {
+            Map<String, List<String>> result = delegate.undelivered(events);
+            recovered();
+            return result;
+        } catch (RuntimeException e) {
+            failed(e);
+            return events;
+        }
+    }
+
+    @Override
+    public void delivered(Map<String, List<String>> events) {
+        try {
+            delegate.delivered(events);
+            recovered();
+        } catch (RuntimeException e) {
+            failed(e);
         }
     }
 

@@ -6,12 +6,15 @@ import io.switchboard.publisher.publish.PusherMessage;
 import io.switchboard.publisher.publish.SendResult;
 import io.switchboard.schemas.ChannelPublish;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -71,25 +74,37 @@ public final class OrderedDelivery {
                     .add(i);
         }
         boolean[] settled = new boolean[records.size()];
+        // the dedupe store is asked once for the whole poll, and written once per round of answers
+        Map<String, List<String>> question = new LinkedHashMap<>();
+        records.forEach(
+                r -> question.putIfAbsent(r.value().getEventId(), r.value().getChannels()));
+        Poll poll = new Poll(dedupe.undelivered(question));
         Map<PusherMessage, Integer> sent = new IdentityHashMap<>();
         Map<Integer, Deque<Integer>> queueOf = new HashMap<>();
         Dispatcher.Session session = dispatcher.session();
         for (Deque<Integer> queue : queues.values()) {
             queue.forEach(i -> queueOf.put(i, queue));
-            offerNext(queue, records, settled, sent, session);
+            offerNext(queue, records, settled, sent, session, poll);
         }
         boolean circuitOpen = false;
-        for (Dispatcher.Settled done = session.next(); done != null; done = session.next()) {
-            int index = sent.remove(done.message());
-            if (done.result().status() == SendResult.Status.CIRCUIT_OPEN) {
-                circuitOpen = true; // stop offering; what is in flight still comes back
-                continue;
+        try {
+            for (Dispatcher.Settled done = session.next(); done != null; done = session.next()) {
+                int index = sent.remove(done.message());
+                if (done.result().status() == SendResult.Status.CIRCUIT_OPEN) {
+                    circuitOpen = true; // stop offering; what is in flight still comes back
+                    continue;
+                }
+                settle(records.get(index), index, done.message(), done.result(), poll);
+                settled[index] = true;
+                if (!circuitOpen) {
+                    offerNext(queueOf.get(index), records, settled, sent, session, poll);
+                }
+                if (!session.ready()) {
+                    poll.record(dedupe); // before waiting for Pusher again
+                }
             }
-            settle(records.get(index), index, done.message(), done.result());
-            settled[index] = true;
-            if (!circuitOpen) {
-                offerNext(queueOf.get(index), records, settled, sent, session);
-            }
+        } finally {
+            poll.record(dedupe); // also when dead-lettering failed: what Pusher accepted is remembered
         }
         for (int i = 0; i < settled.length; i++) {
             if (!settled[i]) {
@@ -105,9 +120,10 @@ public final class OrderedDelivery {
             List<ConsumerRecord<String, ChannelPublish>> records,
             boolean[] settled,
             Map<PusherMessage, Integer> sent,
-            Dispatcher.Session session) {
+            Dispatcher.Session session,
+            Poll poll) {
         for (Integer index = queue.poll(); index != null; index = queue.poll()) {
-            PusherMessage message = undelivered(records.get(index).value());
+            PusherMessage message = poll.undelivered(records.get(index).value());
             if (message == null) {
                 settled[index] = true;
                 continue;
@@ -118,21 +134,14 @@ public final class OrderedDelivery {
         }
     }
 
-    /** The message for the channels this event has not reached yet, or null when it reached them all. */
-    private PusherMessage undelivered(ChannelPublish publish) {
-        List<String> channels = dedupe.undelivered(publish.getEventId(), publish.getChannels());
-        metrics.dedupeHits(publish.getChannels().size() - channels.size());
-        if (channels.isEmpty()) {
-            return null;
-        }
-        return new PusherMessage(
-                publish.getEventId(), publish.getName(), channels, publish.getData(), publish.getSocketId());
-    }
-
     private void settle(
-            ConsumerRecord<String, ChannelPublish> record, int index, PusherMessage message, SendResult result) {
+            ConsumerRecord<String, ChannelPublish> record,
+            int index,
+            PusherMessage message,
+            SendResult result,
+            Poll poll) {
         if (result.status() == SendResult.Status.DELIVERED) {
-            dedupe.delivered(message.eventId(), message.channels());
+            poll.delivered(message);
             metrics.published(record.value(), message.channels().size());
             return;
         }
@@ -140,6 +149,52 @@ public final class OrderedDelivery {
             deadLetters.accept(record, new PublishFailedException(message.eventId(), result));
         } catch (RuntimeException e) {
             throw new Interrupted(index, e);
+        }
+    }
+
+    /**
+     * The dedupe state of one poll: what the store said at its start, what this poll delivered since (so an event
+     * that appears twice in one poll goes once), and the deliveries not yet written to the store.
+     */
+    private final class Poll {
+        private final Map<String, List<String>> undeliveredAtStart;
+        private final Map<String, Set<String>> deliveredHere = new HashMap<>();
+        private final Map<String, List<String>> unrecorded = new LinkedHashMap<>();
+
+        Poll(Map<String, List<String>> undeliveredAtStart) {
+            this.undeliveredAtStart = undeliveredAtStart;
+        }
+
+        /** The message for the channels this event has not reached yet, or null when it reached them all. */
+        PusherMessage undelivered(ChannelPublish publish) {
+            List<String> channels = undeliveredAtStart.getOrDefault(publish.getEventId(), publish.getChannels());
+            Set<String> here = deliveredHere.get(publish.getEventId());
+            if (here != null) {
+                channels = channels.stream().filter(c -> !here.contains(c)).toList();
+            }
+            metrics.dedupeHits(publish.getChannels().size() - channels.size());
+            if (channels.isEmpty()) {
+                return null;
+            }
+            return new PusherMessage(
+                    publish.getEventId(), publish.getName(), channels, publish.getData(), publish.getSocketId());
+        }
+
+        void delivered(PusherMessage message) {
+            deliveredHere
+                    .computeIfAbsent(message.eventId(), id -> new HashSet<>())
+                    .addAll(message.channels());
+            unrecorded
+                    .computeIfAbsent(message.eventId(), id -> new ArrayList<>())
+                    .addAll(message.channels());
+        }
+
+        /** Writes the deliveries not yet recorded, in one call. */
+        void record(DedupeStore store) {
+            if (!unrecorded.isEmpty()) {
+                store.delivered(new LinkedHashMap<>(unrecorded));
+                unrecorded.clear();
+            }
         }
     }
 }

@@ -92,6 +92,11 @@ public final class Dispatcher {
             partsLeft.put(message, new int[] {parts});
         }
 
+        /** True when {@link #next} can return without waiting for Pusher. */
+        public boolean ready() {
+            return !settled.isEmpty() || !answers.isEmpty();
+        }
+
         /** The next message whose result is final, waiting for Pusher if need be; null when nothing is left. */
         public Settled next() throws InterruptedException {
             while (settled.isEmpty()) {

@@ -2,7 +2,9 @@ package io.switchboard.publisher.dedupe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +41,24 @@ abstract class DedupeStoreContract {
         store.delivered(event, List.of("c1", "c2"));
         store.delivered(event, List.of("c2"));
         assertThat(store.undelivered(event, List.of("c1", "c2", "c3"))).containsExactly("c3");
+    }
+
+    @Test
+    void manyEventsAtOnceAnswerAsOneAtATime() {
+        DedupeStore store = store(60);
+        String other = "other-" + event;
+        store.delivered(Map.of(event, List.of("c1"), other, List.of("c2", "c3")));
+        Map<String, List<String>> question = new LinkedHashMap<>();
+        question.put(event, List.of("c1", "c2"));
+        question.put(other, List.of("c2", "c3"));
+        question.put("new-" + event, List.of("c1"));
+        assertThat(store.undelivered(question))
+                .containsExactly(
+                        Map.entry(event, List.of("c2")),
+                        Map.entry(other, List.of()),
+                        Map.entry("new-" + event, List.of("c1")));
+        assertThat(store.undelivered(Map.of())).isEmpty();
+        store.delivered(Map.of()); // nothing to write is fine
     }
 
     @Test

@@ -124,6 +124,22 @@ class OrderedDeliveryTest {
     }
 
     @Test
+    void anEventThatAppearsTwiceInOnePollGoesOnce() throws Exception {
+        List<ConsumerRecord<String, ChannelPublish>> records = new ArrayList<>(records(2, 2));
+        ConsumerRecord<String, ChannelPublish> first = records.get(0);
+        records.add(new ConsumerRecord<>(first.topic(), first.partition(), 99, first.key(), first.value()));
+
+        int unsettled = delivery(slowPusher(m -> false)).deliver(records);
+
+        assertThat(unsettled).isEqualTo(-1);
+        assertThat(accepted)
+                .extracting(PusherMessage::eventId)
+                .containsOnlyOnce(first.value().getEventId());
+        assertThat(dedupe.undelivered(first.value().getEventId(), first.value().getChannels()))
+                .isEmpty();
+    }
+
+    @Test
     void aRefusedEventIsDeadLetteredAndTheNextOfItsKeyStillGoes() throws Exception {
         List<ConsumerRecord<String, ChannelPublish>> records = records(3, 3);
 
