@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.switchboard.schemas.ChannelPublish;
-import io.switchboard.schemas.wire.AvroSerializer;
 import io.switchboard.testkit.KafkaTestBroker;
 import io.switchboard.testkit.ProjectRoot;
 import io.switchboard.testkit.PusherJsSubscriber;
@@ -13,17 +12,13 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,7 +67,7 @@ class PublisherCrashIT {
             try {
                 await().atMost(Duration.ofSeconds(120)).until(() -> distinct(browser) >= KEYS * PER_KEY);
                 Thread.sleep(1_000); // a late duplicate would arrive right behind
-                dedupeHits = meter(port, "switchboard_publisher_dedupe_hits_total");
+                dedupeHits = Publishes.meter("http://127.0.0.1:" + port, "switchboard_publisher_dedupe_hits_total");
             } finally {
                 second.destroy();
                 second.waitFor();
@@ -95,26 +90,14 @@ class PublisherCrashIT {
     }
 
     private static void send(String kafka, String topic, List<String> keys) throws Exception {
-        try (KafkaProducer<String, ChannelPublish> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka),
-                new StringSerializer(),
-                new AvroSerializer<>())) {
+        try (KafkaProducer<String, ChannelPublish> producer = Publishes.producer(kafka)) {
             for (int n = 0; n < PER_KEY; n++) {
                 for (String key : keys) {
                     String data = "{\"jobId\":\"" + key + "\",\"progress\":" + n + "}";
                     producer.send(new ProducerRecord<>(
                             topic,
                             key,
-                            ChannelPublish.newBuilder()
-                                    .setEventId(key + "#" + n)
-                                    .setName("fiches.progressive_fetch.progress")
-                                    .setChannels(List.of("job-" + key))
-                                    .setData(data)
-                                    .setOccurredAt(Instant.now())
-                                    .setRoutedAt(Instant.now())
-                                    .setTruncated(false)
-                                    .setOriginalBytes(data.length())
-                                    .build()));
+                            Publishes.of(key + "#" + n, "fiches.progressive_fetch.progress", "job-" + key, data)));
                 }
             }
             producer.flush();
@@ -126,20 +109,6 @@ class PublisherCrashIT {
                 .map(m -> m.channel() + "#" + m.data().get("progress").asInt())
                 .distinct()
                 .count();
-    }
-
-    private static double meter(int port, String name) throws Exception {
-        String body = java.net.http.HttpClient.newHttpClient()
-                .send(
-                        java.net.http.HttpRequest.newBuilder(
-                                        java.net.URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
-                                .build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString())
-                .body();
-        return body.lines()
-                .filter(l -> l.startsWith(name))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
     }
 
     private static Process start(String kafka, String topic, int port) throws Exception {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.switchboard.publisher.PublisherApplication;
 import io.switchboard.schemas.ChannelPublish;
-import io.switchboard.schemas.wire.AvroSerializer;
 import io.switchboard.testkit.KafkaTestBroker;
 import io.switchboard.testkit.PusherStandIn;
 import io.switchboard.testkit.PusherStandIn.Fault;
@@ -22,9 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,26 +124,12 @@ class PublisherFaultsIT {
         for (int k = 0; k < keys; k++) {
             names.add("audit-" + UUID.randomUUID());
         }
-        try (KafkaProducer<String, ChannelPublish> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers()),
-                new StringSerializer(),
-                new AvroSerializer<>())) {
+        try (KafkaProducer<String, ChannelPublish> producer = Publishes.producer(KafkaTestBroker.bootstrapServers())) {
             for (int n = 0; n < perKey; n++) {
                 for (String key : names) {
                     String data = "{\"audit_id\":\"" + key + "\",\"completed_steps\":" + n + "}";
                     producer.send(new ProducerRecord<>(
-                            topic,
-                            key,
-                            ChannelPublish.newBuilder()
-                                    .setEventId(key + "#" + n)
-                                    .setName("audit.progress")
-                                    .setChannels(List.of("private-" + key))
-                                    .setData(data)
-                                    .setOccurredAt(Instant.now())
-                                    .setRoutedAt(Instant.now())
-                                    .setTruncated(false)
-                                    .setOriginalBytes(data.length())
-                                    .build()));
+                            topic, key, Publishes.of(key + "#" + n, "audit.progress", "private-" + key, data)));
                 }
             }
             producer.flush();
@@ -179,15 +162,7 @@ class PublisherFaultsIT {
     }
 
     private double meter(String name) throws Exception {
-        String body = http.send(
-                        HttpRequest.newBuilder(URI.create(base() + "/actuator/prometheus"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
-        return body.lines()
-                .filter(l -> l.startsWith(name))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return Publishes.meter(base(), name);
     }
 
     private String base() {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.switchboard.publisher.PublisherApplication;
 import io.switchboard.schemas.ChannelPublish;
-import io.switchboard.schemas.wire.AvroSerializer;
 import io.switchboard.testkit.KafkaTestBroker;
 import io.switchboard.testkit.KafkaTestClient;
 import io.switchboard.testkit.PusherJsSubscriber;
@@ -17,18 +16,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,10 +66,7 @@ class PublisherSoketiIT {
         String oversize = "{\"jobId\":\"x\",\"blob\":\"" + "a".repeat(11_000) + "\"}";
         try (PusherJsSubscriber browser = PusherJsSubscriber.start(authUrl, List.of(channel))) {
             browser.awaitSubscribed(List.of(channel), Duration.ofSeconds(20));
-            try (KafkaProducer<String, ChannelPublish> producer = new KafkaProducer<>(
-                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka),
-                    new StringSerializer(),
-                    new AvroSerializer<>())) {
+            try (KafkaProducer<String, ChannelPublish> producer = Publishes.producer(kafka)) {
                 producer.send(new ProducerRecord<>("realtime.publish", key, publish("too-big", channel, oversize)));
                 producer.send(new ProducerRecord<>("realtime.publish", key, publish("ok", channel, small)))
                         .get();
@@ -101,10 +93,7 @@ class PublisherSoketiIT {
         String key = UUID.randomUUID().toString();
         try (PusherJsSubscriber browser = PusherJsSubscriber.start(authUrl, List.of(channel))) {
             browser.awaitSubscribed(List.of(channel), Duration.ofSeconds(20));
-            try (KafkaProducer<String, ChannelPublish> producer = new KafkaProducer<>(
-                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka),
-                    new StringSerializer(),
-                    new AvroSerializer<>())) {
+            try (KafkaProducer<String, ChannelPublish> producer = Publishes.producer(kafka)) {
                 ChannelPublish once = publish("dup-" + key, channel, "{\"jobId\":\"j\",\"progress\":1}");
                 producer.send(new ProducerRecord<>("realtime.publish", key, once));
                 producer.send(new ProducerRecord<>("realtime.publish", key, once)); // the same event, redelivered
@@ -171,15 +160,6 @@ class PublisherSoketiIT {
     }
 
     private static ChannelPublish publish(String id, String channel, String data) {
-        return ChannelPublish.newBuilder()
-                .setEventId(id)
-                .setName("fiches.progressive_fetch.progress")
-                .setChannels(List.of(channel))
-                .setData(data)
-                .setOccurredAt(Instant.now())
-                .setRoutedAt(Instant.now())
-                .setTruncated(false)
-                .setOriginalBytes(data.length())
-                .build();
+        return Publishes.of(id, "fiches.progressive_fetch.progress", channel, data);
     }
 }

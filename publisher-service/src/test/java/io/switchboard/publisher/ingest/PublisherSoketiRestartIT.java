@@ -5,20 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.switchboard.publisher.PublisherApplication;
 import io.switchboard.schemas.ChannelPublish;
-import io.switchboard.schemas.wire.AvroSerializer;
 import io.switchboard.testkit.KafkaTestBroker;
 import io.switchboard.testkit.PusherJsSubscriber;
 import io.switchboard.testkit.Soketi;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,10 +66,7 @@ class PublisherSoketiRestartIT {
         List<String> channels = keys.stream().map(k -> "job-" + k).toList();
         try (PusherJsSubscriber browser =
                         PusherJsSubscriber.start("http://127.0.0.1:1/unused", channels, null, soketi.port());
-                KafkaProducer<String, ChannelPublish> producer = new KafkaProducer<>(
-                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka),
-                        new StringSerializer(),
-                        new AvroSerializer<>())) {
+                KafkaProducer<String, ChannelPublish> producer = Publishes.producer(kafka)) {
             browser.awaitSubscribed(channels, Duration.ofSeconds(20));
             sendProgress(producer, keys, 0, 10);
             await().atMost(Duration.ofSeconds(30)).until(() -> browser.events().size() >= 30);
@@ -82,7 +74,11 @@ class PublisherSoketiRestartIT {
             soketi.stop();
             assertThat(soketi.listening()).as("Soketi stopped").isFalse();
             sendProgress(producer, keys, 10, 20); // published while Pusher is away
-            Thread.sleep(2_500); // the publisher fails, its breaker opens, consumption pauses
+            // the publisher fails, its breaker opens, consumption pauses
+            io.github.resilience4j.circuitbreaker.CircuitBreaker breaker =
+                    publisher.getBean(io.github.resilience4j.circuitbreaker.CircuitBreaker.class);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> breaker.getState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
             soketi.start();
             // pusher-js reconnects and subscribes again by itself
             await().atMost(Duration.ofSeconds(30))
@@ -142,15 +138,6 @@ class PublisherSoketiRestartIT {
     }
 
     private static ChannelPublish publish(String id, String channel, String data) {
-        return ChannelPublish.newBuilder()
-                .setEventId(id)
-                .setName("fiches.progressive_fetch.progress")
-                .setChannels(List.of(channel))
-                .setData(data)
-                .setOccurredAt(Instant.now())
-                .setRoutedAt(Instant.now())
-                .setTruncated(false)
-                .setOriginalBytes(data.length())
-                .build();
+        return Publishes.of(id, "fiches.progressive_fetch.progress", channel, data);
     }
 }
