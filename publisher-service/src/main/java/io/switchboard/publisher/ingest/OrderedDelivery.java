@@ -22,8 +22,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Delivers one poll of ChannelPublish records, in order per Kafka key and with the keys in parallel: the records
  * are sorted into one queue per key; the head of every queue is offered to the dispatcher, and a key's next record
  * is offered as soon as the previous one is settled (so no two records of a key are ever in flight together, and
- * no key waits for another). A record is settled when Pusher accepted it (then it is recorded in the dedupe store) or when it was
- * dead-lettered. When the circuit breaker is open, nothing more is offered, what is in flight is awaited, and the
+ * no key waits for another). A record is settled when Pusher accepted it (then it is recorded in the dedupe store)
+ * or when it was dead-lettered. When the circuit breaker is open, nothing more is offered, what is in flight is awaited, and the
  * first record that is not settled is reported: it and everything after it must be consumed again.
  */
 public final class OrderedDelivery {
@@ -66,107 +66,87 @@ public final class OrderedDelivery {
      * circuit breaker opened).
      */
     public int deliver(List<ConsumerRecord<String, ChannelPublish>> records) throws InterruptedException {
-        Map<Object, Deque<Integer>> queues = new LinkedHashMap<>();
-        for (int i = 0; i < records.size(); i++) {
-            String key = records.get(i).key();
-            // records without a key have no order to keep: each is its own queue
-            queues.computeIfAbsent(key == null ? (Object) i : key, k -> new ArrayDeque<>())
-                    .add(i);
-        }
-        boolean[] settled = new boolean[records.size()];
-        // the dedupe store is asked once for the whole poll, and written once per round of answers
-        Map<String, List<String>> question = new LinkedHashMap<>();
-        records.forEach(
-                r -> question.putIfAbsent(r.value().getEventId(), r.value().getChannels()));
-        Poll poll = new Poll(dedupe.undelivered(question));
-        Map<PusherMessage, Integer> sent = new IdentityHashMap<>();
-        Map<Integer, Deque<Integer>> queueOf = new HashMap<>();
-        Dispatcher.Session session = dispatcher.session();
-        for (Deque<Integer> queue : queues.values()) {
-            queue.forEach(i -> queueOf.put(i, queue));
-            offerNext(queue, records, settled, sent, session, poll);
-        }
-        boolean circuitOpen = false;
-        try {
-            for (Dispatcher.Settled done = session.next(); done != null; done = session.next()) {
-                int index = sent.remove(done.message());
-                if (done.result().status() == SendResult.Status.CIRCUIT_OPEN) {
-                    circuitOpen = true; // stop offering; what is in flight still comes back
-                    continue;
-                }
-                settle(records.get(index), index, done.message(), done.result(), poll);
-                settled[index] = true;
-                if (!circuitOpen) {
-                    offerNext(queueOf.get(index), records, settled, sent, session, poll);
-                }
-                if (!session.ready()) {
-                    poll.record(dedupe); // before waiting for Pusher again
-                }
-            }
-        } finally {
-            poll.record(dedupe); // also when dead-lettering failed: what Pusher accepted is remembered
-        }
-        for (int i = 0; i < settled.length; i++) {
-            if (!settled[i]) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** Offers the key's next record that still has channels to reach; records that have none are settled. */
-    private void offerNext(
-            Deque<Integer> queue,
-            List<ConsumerRecord<String, ChannelPublish>> records,
-            boolean[] settled,
-            Map<PusherMessage, Integer> sent,
-            Dispatcher.Session session,
-            Poll poll) {
-        for (Integer index = queue.poll(); index != null; index = queue.poll()) {
-            PusherMessage message = poll.undelivered(records.get(index).value());
-            if (message == null) {
-                settled[index] = true;
-                continue;
-            }
-            sent.put(message, index);
-            session.offer(message);
-            return;
-        }
-    }
-
-    private void settle(
-            ConsumerRecord<String, ChannelPublish> record,
-            int index,
-            PusherMessage message,
-            SendResult result,
-            Poll poll) {
-        if (result.status() == SendResult.Status.DELIVERED) {
-            poll.delivered(message);
-            metrics.published(record.value(), message.channels().size());
-            return;
-        }
-        try {
-            deadLetters.accept(record, new PublishFailedException(message.eventId(), result));
-        } catch (RuntimeException e) {
-            throw new Interrupted(index, e);
-        }
+        return new Poll(records).deliver();
     }
 
     /**
-     * The dedupe state of one poll: what the store said at its start, what this poll delivered since (so an event
-     * that appears twice in one poll goes once), and the deliveries not yet written to the store.
+     * One poll's delivery: a queue of record indexes per key, what is settled, what is in flight, and the dedupe
+     * state. The store is asked once at the start; what this poll delivers is remembered (so an event that appears
+     * twice in one poll goes once) and written to the store once per round of Pusher's answers.
      */
     private final class Poll {
+        private final List<ConsumerRecord<String, ChannelPublish>> records;
+        private final Map<Object, Deque<Integer>> queues = new LinkedHashMap<>();
+        private final boolean[] settled;
+        private final Map<PusherMessage, Integer> sent = new IdentityHashMap<>();
+        private final Dispatcher.Session session = dispatcher.session();
         private final Map<String, List<String>> undeliveredAtStart;
         private final Map<String, Set<String>> deliveredHere = new HashMap<>();
         private final Map<String, List<String>> unrecorded = new LinkedHashMap<>();
 
-        Poll(Map<String, List<String>> undeliveredAtStart) {
-            this.undeliveredAtStart = undeliveredAtStart;
+        Poll(List<ConsumerRecord<String, ChannelPublish>> records) {
+            this.records = records;
+            this.settled = new boolean[records.size()];
+            Map<String, List<String>> question = new LinkedHashMap<>();
+            for (int i = 0; i < records.size(); i++) {
+                queues.computeIfAbsent(queueKey(i), k -> new ArrayDeque<>()).add(i);
+                ChannelPublish publish = records.get(i).value();
+                question.putIfAbsent(publish.getEventId(), publish.getChannels());
+            }
+            this.undeliveredAtStart = dedupe.undelivered(question);
+        }
+
+        /** Records without a key have no order to keep: each is its own queue. */
+        private Object queueKey(int index) {
+            String key = records.get(index).key();
+            return key == null ? (Object) index : key;
+        }
+
+        int deliver() throws InterruptedException {
+            queues.values().forEach(this::offerNext);
+            boolean circuitOpen = false;
+            try {
+                for (Dispatcher.Settled done = session.next(); done != null; done = session.next()) {
+                    int index = sent.remove(done.message());
+                    if (done.result().status() == SendResult.Status.CIRCUIT_OPEN) {
+                        circuitOpen = true; // stop offering; what is in flight still comes back
+                        continue;
+                    }
+                    settle(index, done.message(), done.result());
+                    if (!circuitOpen) {
+                        offerNext(queues.get(queueKey(index)));
+                    }
+                    if (!session.ready()) {
+                        record(); // before waiting for Pusher again
+                    }
+                }
+            } finally {
+                record(); // also when dead-lettering failed: what Pusher accepted is remembered
+            }
+            for (int i = 0; i < settled.length; i++) {
+                if (!settled[i]) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** Offers the key's next record that still has channels to reach; records that have none are settled. */
+        private void offerNext(Deque<Integer> queue) {
+            for (Integer index = queue.poll(); index != null; index = queue.poll()) {
+                PusherMessage message = undelivered(records.get(index).value());
+                if (message == null) {
+                    settled[index] = true;
+                    continue;
+                }
+                sent.put(message, index);
+                session.offer(message);
+                return;
+            }
         }
 
         /** The message for the channels this event has not reached yet, or null when it reached them all. */
-        PusherMessage undelivered(ChannelPublish publish) {
+        private PusherMessage undelivered(ChannelPublish publish) {
             List<String> channels = undeliveredAtStart.getOrDefault(publish.getEventId(), publish.getChannels());
             Set<String> here = deliveredHere.get(publish.getEventId());
             if (here != null) {
@@ -180,19 +160,30 @@ public final class OrderedDelivery {
                     publish.getEventId(), publish.getName(), channels, publish.getData(), publish.getSocketId());
         }
 
-        void delivered(PusherMessage message) {
-            deliveredHere
-                    .computeIfAbsent(message.eventId(), id -> new HashSet<>())
-                    .addAll(message.channels());
-            unrecorded
-                    .computeIfAbsent(message.eventId(), id -> new ArrayList<>())
-                    .addAll(message.channels());
+        private void settle(int index, PusherMessage message, SendResult result) {
+            ConsumerRecord<String, ChannelPublish> record = records.get(index);
+            if (result.status() == SendResult.Status.DELIVERED) {
+                deliveredHere
+                        .computeIfAbsent(message.eventId(), id -> new HashSet<>())
+                        .addAll(message.channels());
+                unrecorded
+                        .computeIfAbsent(message.eventId(), id -> new ArrayList<>())
+                        .addAll(message.channels());
+                metrics.published(record.value(), message.channels().size());
+            } else {
+                try {
+                    deadLetters.accept(record, new PublishFailedException(message.eventId(), result));
+                } catch (RuntimeException e) {
+                    throw new Interrupted(index, e);
+                }
+            }
+            settled[index] = true;
         }
 
         /** Writes the deliveries not yet recorded, in one call. */
-        void record(DedupeStore store) {
+        private void record() {
             if (!unrecorded.isEmpty()) {
-                store.delivered(new LinkedHashMap<>(unrecorded));
+                dedupe.delivered(new LinkedHashMap<>(unrecorded));
                 unrecorded.clear();
             }
         }
