@@ -11,11 +11,17 @@ import io.switchboard.schemas.wire.AvroSerializer;
 import io.switchboard.testkit.KafkaTestBroker;
 import io.switchboard.testkit.PusherStandIn;
 import io.switchboard.testkit.Soketi;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -46,7 +52,7 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  *       least 5,000 events/s; min(N, 50,000) events).
  * </ol>
  *
- * publisher-service is started once per target and kept running, fed a warm-up round and then the measured one,
+ * publisher-service is started once per target and kept running, fed warm-up rounds and then the measured one,
  * and every phase starts once the JIT compilers are idle: the figures are a long-running service's, not a fresh
  * JVM's. The CPU each phase cost (this JVM and Soketi, per event) is printed beside it, and the result says how
  * fast the publisher could go at most on this machine's cores with that CPU cost.
@@ -83,7 +89,7 @@ public final class PublisherLoadHarness {
         Soketi.ensureRunning();
         String kafka = KafkaTestBroker.bootstrapServers();
 
-        if (Boolean.getBoolean("publisherOnly")) { // for profiling: the publisher phase alone, three times
+        if (Boolean.getBoolean("publisherOnly")) { // for profiling: the publisher's rounds alone
             try (RunningPublisher publisher = new RunningPublisher(kafka, Soketi.publisherArgs())) {
                 for (int i = 0; i < Integer.getInteger("runs", 3); i++) {
                     publisher.round(n, "soketi (profile run)");
@@ -91,7 +97,7 @@ public final class PublisherLoadHarness {
             }
             System.exit(0);
         }
-        if (Boolean.getBoolean("ceilingOnly")) { // for profiling: the ceiling alone, three times
+        if (Boolean.getBoolean("ceilingOnly")) { // for profiling: the ceiling alone
             for (int i = 0; i < Integer.getInteger("runs", 3); i++) {
                 soketiCeiling(n);
             }
@@ -348,23 +354,21 @@ public final class PublisherLoadHarness {
 
     /** Compilation time (ms), GC count and GC time (ms) so far. */
     private static long[] jitAndGc() {
-        long[] totals = {
-            java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime(), 0, 0
-        };
-        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        long[] totals = {ManagementFactory.getCompilationMXBean().getTotalCompilationTime(), 0, 0};
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             totals[1] += gc.getCollectionCount();
             totals[2] += gc.getCollectionTime();
         }
         return totals;
     }
 
-    private static Map<Long, String> threadNames = new java.util.HashMap<>();
+    private static Map<Long, String> threadNames = new HashMap<>();
 
     /** CPU time of this JVM's live threads by thread id (for -Dthreads=true). */
     private static Map<Long, Long> threadCpu() {
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        Map<Long, Long> byThread = new java.util.HashMap<>();
-        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> byThread = new HashMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
             long nanos = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
             if (nanos > 0) {
                 byThread.put(info.getThreadId(), nanos);
@@ -379,7 +383,7 @@ public final class PublisherLoadHarness {
         if (!Boolean.getBoolean("threads")) {
             return;
         }
-        Map<String, Long> byGroup = new java.util.TreeMap<>();
+        Map<String, Long> byGroup = new TreeMap<>();
         long[] now = jitAndGc();
         System.out.printf(
                 "    during the phase: JIT %d ms, GC %d collections, %d ms%n",
@@ -403,7 +407,7 @@ public final class PublisherLoadHarness {
      * in a ceiling phase), so every phase starts from the same quiet JVM.
      */
     private static void quiesceJit() {
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         long before = jit.getTotalCompilationTime();
         while (System.nanoTime() < deadline) {
@@ -420,8 +424,10 @@ public final class PublisherLoadHarness {
     private static void markCpu() {
         quiesceJit();
         cpuMark = cpu();
-        jitGcMark = jitAndGc();
-        threadMark = threadCpu();
+        if (Boolean.getBoolean("threads")) {
+            jitGcMark = jitAndGc();
+            threadMark = threadCpu();
+        }
     }
 
     /**
@@ -431,8 +437,7 @@ public final class PublisherLoadHarness {
      */
     private static long[] cpu() {
         long wall = System.nanoTime();
-        long self = ((com.sun.management.OperatingSystemMXBean)
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        long self = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
         long soketi = 0;
         long idle = 0;
