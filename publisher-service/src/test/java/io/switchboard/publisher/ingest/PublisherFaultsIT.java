@@ -39,14 +39,18 @@ class PublisherFaultsIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
-    void start() throws Exception {
+    void standIn() throws Exception {
         pusher = new PusherStandIn("app-1", "key-1", "secret-of-the-stand-in-0123456789");
+    }
+
+    private void start(String... extra) {
         List<String> args = new ArrayList<>(List.of(
                 "--spring.kafka.bootstrap-servers=" + KafkaTestBroker.bootstrapServers(),
                 "--switchboard.publisher.input-topic=" + topic,
                 "--server.port=0",
                 "--switchboard.publisher.circuit-breaker.open-wait=2s"));
         args.addAll(pusher.publisherArgs());
+        args.addAll(List.of(extra));
         publisher = PublisherApplication.builder().run(args.toArray(String[]::new));
     }
 
@@ -60,6 +64,9 @@ class PublisherFaultsIT {
 
     @Test
     void injected429And5xxAreRetriedHonouringRetryAfterAndEverythingArrivesOnceInOrder() throws Exception {
+        // one consumer: its requests go one after another until the 429 is answered, so the gap after it measures
+        // the Retry-After gate alone (with the default three, two first requests leave together)
+        start("--spring.kafka.listener.concurrency=1");
         pusher.failNext(
                 new Fault(429, "{\"error\":\"rate limited\"}", "1"),
                 new Fault(503, "unavailable", null),
@@ -77,6 +84,7 @@ class PublisherFaultsIT {
 
     @Test
     void anOutageOpensTheBreakerWhichPausesConsumptionThenResumesLosingNothing() throws Exception {
+        start(); // the default three consumers: the breaker pauses and resumes all of them
         Fault down = new Fault(503, "unavailable", null);
         // 4 failures open the breaker; two half-open rounds of 3 trial calls fail too
         pusher.failNext(down, down, down, down, down, down, down, down, down, down);
