@@ -48,4 +48,42 @@ class InMemoryDedupeStoreTest extends DedupeStoreContract {
         assertThat(store.undelivered("e1", List.of("c"))).as("e1 was forgotten").containsExactly("c");
         assertThat(store.undelivered("e3", List.of("c"))).isEmpty();
     }
+
+    @Test
+    void keepsTheNewestPairsAcrossManyTurnsOfItsRing() {
+        DedupeStore store = new InMemoryDedupeStore(Duration.ofHours(1), 1000, clock);
+        for (int i = 0; i < 5000; i++) {
+            store.delivered("evt-" + i, List.of("private-audit-" + (i % 7), "private-fiche-" + (i % 11)));
+        }
+        // 10,000 pairs went through a store of 1,000: the last 500 events (two pairs each) are remembered
+        for (int i = 0; i < 5000; i++) {
+            List<String> channels = List.of("private-audit-" + (i % 7), "private-fiche-" + (i % 11));
+            assertThat(store.undelivered("evt-" + i, channels))
+                    .as("event %d", i)
+                    .isEqualTo(i < 4500 ? channels : List.of());
+        }
+    }
+
+    @Test
+    void aPairIsOneEventOnOneChannelNotAConcatenation() {
+        DedupeStore store = store(60);
+        store.delivered("evt-1", List.of("private-a"));
+        assertThat(store.undelivered("evt-1private-a", List.of(""))).containsExactly("");
+        assertThat(store.undelivered("evt-", List.of("1private-a"))).containsExactly("1private-a");
+        assertThat(store.undelivered("evt-1", List.of("private-a", "private-b")))
+                .containsExactly("private-b");
+    }
+
+    @Test
+    void anExpiredPairCanBeRecordedAgainAndThenCounts() {
+        DedupeStore store = new InMemoryDedupeStore(Duration.ofSeconds(1), 3, clock);
+        store.delivered("e1", List.of("c"));
+        letWindowPass();
+        store.delivered("e2", List.of("c"));
+        store.delivered("e1", List.of("c"));
+        store.delivered("e3", List.of("c"));
+        assertThat(store.undelivered("e1", List.of("c"))).isEmpty();
+        assertThat(store.undelivered("e2", List.of("c"))).isEmpty();
+        assertThat(store.undelivered("e3", List.of("c"))).isEmpty();
+    }
 }
