@@ -5,16 +5,12 @@ import io.switchboard.publisher.publish.Dispatcher;
 import io.switchboard.publisher.publish.PusherMessage;
 import io.switchboard.publisher.publish.SendResult;
 import io.switchboard.schemas.ChannelPublish;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -76,34 +72,43 @@ public final class OrderedDelivery {
      */
     private final class Poll {
         private final List<ConsumerRecord<String, ChannelPublish>> records;
-        private final Map<Object, Deque<Integer>> queues = new LinkedHashMap<>();
+        /** The queues: the first record of each key, and after each record the next of its key (-1: none). */
+        private final List<Integer> heads = new ArrayList<>();
+
+        private final int[] nextOfKey;
         private final boolean[] settled;
         private final Map<PusherMessage, Integer> sent = new IdentityHashMap<>();
         private final Dispatcher.Session session = dispatcher.session();
         private final Map<String, List<String>> undeliveredAtStart;
-        private final Map<String, Set<String>> deliveredHere = new HashMap<>();
-        private final Map<String, List<String>> unrecorded = new LinkedHashMap<>();
+        private final Map<String, List<String>> deliveredHere;
+        private Map<String, List<String>> unrecorded = new LinkedHashMap<>();
 
         Poll(List<ConsumerRecord<String, ChannelPublish>> records) {
             this.records = records;
             this.settled = new boolean[records.size()];
-            Map<String, List<String>> question = new LinkedHashMap<>();
+            this.nextOfKey = new int[records.size()];
+            // sized for the poll: growing them a few times per poll showed in profiles
+            int capacity = records.size() * 4 / 3 + 1;
+            this.deliveredHere = new HashMap<>(capacity);
+            Map<String, Integer> lastOfKey = new HashMap<>(capacity);
+            Map<String, List<String>> question = new LinkedHashMap<>(capacity);
             for (int i = 0; i < records.size(); i++) {
-                queues.computeIfAbsent(queueKey(i), k -> new ArrayDeque<>()).add(i);
+                nextOfKey[i] = -1;
+                String key = records.get(i).key();
+                Integer last = key == null ? null : lastOfKey.put(key, i); // no key, no order to keep
+                if (last == null) {
+                    heads.add(i);
+                } else {
+                    nextOfKey[last] = i;
+                }
                 ChannelPublish publish = records.get(i).value();
                 question.putIfAbsent(publish.getEventId(), publish.getChannels());
             }
             this.undeliveredAtStart = dedupe.undelivered(question);
         }
 
-        /** Records without a key have no order to keep: each is its own queue. */
-        private Object queueKey(int index) {
-            String key = records.get(index).key();
-            return key == null ? (Object) index : key;
-        }
-
         int deliver() throws InterruptedException {
-            queues.values().forEach(this::offerNext);
+            heads.forEach(this::offerNext);
             boolean circuitOpen = false;
             try {
                 for (Dispatcher.Settled done = session.next(); done != null; done = session.next()) {
@@ -114,7 +119,7 @@ public final class OrderedDelivery {
                     }
                     settle(index, done.message(), done.result());
                     if (!circuitOpen) {
-                        offerNext(queues.get(queueKey(index)));
+                        offerNext(nextOfKey[index]);
                     }
                     if (!session.ready()) {
                         record(); // before waiting for Pusher again
@@ -131,9 +136,12 @@ public final class OrderedDelivery {
             return -1;
         }
 
-        /** Offers the key's next record that still has channels to reach; records that have none are settled. */
-        private void offerNext(Deque<Integer> queue) {
-            for (Integer index = queue.poll(); index != null; index = queue.poll()) {
+        /**
+         * Offers the first record, from this index on in its key's queue, that still has channels to reach; records
+         * that have none are settled.
+         */
+        private void offerNext(int first) {
+            for (int index = first; index >= 0; index = nextOfKey[index]) {
                 PusherMessage message = undelivered(records.get(index).value());
                 if (message == null) {
                     settled[index] = true;
@@ -148,7 +156,7 @@ public final class OrderedDelivery {
         /** The message for the channels this event has not reached yet, or null when it reached them all. */
         private PusherMessage undelivered(ChannelPublish publish) {
             List<String> channels = undeliveredAtStart.getOrDefault(publish.getEventId(), publish.getChannels());
-            Set<String> here = deliveredHere.get(publish.getEventId());
+            List<String> here = deliveredHere.get(publish.getEventId());
             if (here != null) {
                 channels = channels.stream().filter(c -> !here.contains(c)).toList();
             }
@@ -163,12 +171,9 @@ public final class OrderedDelivery {
         private void settle(int index, PusherMessage message, SendResult result) {
             ConsumerRecord<String, ChannelPublish> record = records.get(index);
             if (result.status() == SendResult.Status.DELIVERED) {
-                deliveredHere
-                        .computeIfAbsent(message.eventId(), id -> new HashSet<>())
-                        .addAll(message.channels());
-                unrecorded
-                        .computeIfAbsent(message.eventId(), id -> new ArrayList<>())
-                        .addAll(message.channels());
+                // an event seldom comes twice in one poll: its channel list is kept as it is, copied only then
+                deliveredHere.merge(message.eventId(), message.channels(), OrderedDelivery::concat);
+                unrecorded.merge(message.eventId(), message.channels(), OrderedDelivery::concat);
                 metrics.published(record.value(), message.channels().size());
             } else {
                 try {
@@ -183,9 +188,17 @@ public final class OrderedDelivery {
         /** Writes the deliveries not yet recorded, in one call. */
         private void record() {
             if (!unrecorded.isEmpty()) {
-                dedupe.delivered(new LinkedHashMap<>(unrecorded));
-                unrecorded.clear();
+                Map<String, List<String>> deliveries = unrecorded;
+                unrecorded = new LinkedHashMap<>();
+                dedupe.delivered(deliveries);
             }
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> both = new ArrayList<>(a.size() + b.size());
+        both.addAll(a);
+        both.addAll(b);
+        return both;
     }
 }

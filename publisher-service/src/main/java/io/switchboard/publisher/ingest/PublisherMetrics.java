@@ -7,9 +7,9 @@ import io.switchboard.publisher.publish.PublishOutcome;
 import io.switchboard.publisher.publish.PusherRequest;
 import io.switchboard.schemas.ChannelPublish;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
 
 /** The publisher's meters, in one place; labels are outcome kinds and reason codes only (bounded). */
@@ -68,7 +68,7 @@ public class PublisherMetrics {
     /** An event Pusher accepted for these channels. */
     public void published(ChannelPublish publish, int channels) {
         published.increment(channels);
-        latency.record(Duration.between(publish.getOccurredAt(), clock.instant()));
+        latency.record(clock.millis() - publish.getOccurredAt().toEpochMilli(), TimeUnit.MILLISECONDS);
     }
 
     public void deadLettered(String reason) {
