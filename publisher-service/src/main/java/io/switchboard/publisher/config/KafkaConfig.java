@@ -9,11 +9,15 @@ import io.switchboard.schemas.wire.WireFormatException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DeserializationException;
@@ -31,9 +35,30 @@ import org.springframework.util.backoff.FixedBackOff;
 @EnableConfigurationProperties(TopicSettings.class)
 public class KafkaConfig {
 
+    private static final Logger log = LoggerFactory.getLogger(KafkaConfig.class);
+
     public static final String STATUS_HEADER = "switchboard-http-status";
     public static final String MESSAGE_HEADER = "switchboard-pusher-message";
     public static final String ATTEMPTS_HEADER = "switchboard-attempts";
+
+    /**
+     * Offsets are committed without waiting for the broker's answer. They are committed only once every record
+     * before them is settled (the listener returns only then), so what a commit says is already durable; a commit
+     * that fails is superseded by the next one, or the records are consumed again and the dedupe store skips what
+     * Pusher already accepted: a possible repeat, never a loss. Waiting for it kept each consumer idle about 5 ms
+     * per poll, with nothing in flight (measured: 7.5 ms between two polls, 2.5 ms without; docs/benchmarks.md).
+     */
+    @Bean
+    ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> asyncCommits() {
+        return container -> {
+            container.getContainerProperties().setSyncCommits(false);
+            container.getContainerProperties().setCommitCallback((offsets, error) -> {
+                if (error != null) {
+                    log.warn("committing offsets failed; the next commit supersedes it ({})", error.toString());
+                }
+            });
+        };
+    }
 
     @Bean
     Clock clock() {

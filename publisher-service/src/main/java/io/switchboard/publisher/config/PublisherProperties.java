@@ -10,7 +10,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param inputTopic where ChannelPublish records come from
  * @param deadLetterTopic where publishes that failed for good go, with the reason in headers
  * @param requestTimeout how long one Pusher request may take before it counts as a transient failure
- * @param maxInFlight how many requests to Pusher may await their answer at once
+ * @param maxInFlight how many requests to Pusher may await their answer at once, per consumer
+ * @param ioThreads the HTTP client's I/O threads (Netty event loops): 1 by default, which carries tens of thousands
+ *     of requests a second; Netty's own default (twice the cores) costs CPU in thread hand-offs and measured 10–15%
+ *     slower against Soketi on two cores (docs/benchmarks.md)
  * @param maxMessagesPerSecond the Pusher plan's messages per second (one message per event and channel); 0 for no
  *     limit. At least 100 otherwise, since one trigger may carry 100 channels
  * @param retry how transient failures (429, 5xx, timeouts, connection errors) are retried
@@ -22,6 +25,7 @@ public record PublisherProperties(
         @DefaultValue("realtime.publish.dlq") String deadLetterTopic,
         @DefaultValue("10s") Duration requestTimeout,
         @DefaultValue("32") int maxInFlight,
+        @DefaultValue("1") int ioThreads,
         @DefaultValue("0") int maxMessagesPerSecond,
         @DefaultValue Retry retry,
         @DefaultValue CircuitBreaker circuitBreaker) {
@@ -29,6 +33,9 @@ public record PublisherProperties(
     public PublisherProperties {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("switchboard.publisher.max-in-flight must be at least 1");
+        }
+        if (ioThreads < 1) {
+            throw new IllegalArgumentException("switchboard.publisher.io-threads must be at least 1");
         }
         if (maxMessagesPerSecond != 0 && maxMessagesPerSecond < 100) {
             throw new IllegalArgumentException(

@@ -28,6 +28,7 @@ public class PusherConfig {
         pusher.configureHttpClient(Dsl.config()
                 .setRequestTimeout(publisher.requestTimeout())
                 .setKeepAlive(true)
+                .setIoThreadsCount(publisher.ioThreads())
                 .addResponseFilter(retryAfter.responseFilter()));
         if (properties.hostAndPort() != null) {
             pusher.setHost(properties.hostAndPort());
