@@ -35,6 +35,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.asynchttpclient.Dsl;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
@@ -52,23 +53,28 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  *       least 5,000 events/s; min(N, 50,000) events).
  * </ol>
  *
- * publisher-service is started once per target and kept running, fed warm-up rounds and then the measured one,
- * and every phase starts once the JIT compilers are idle: the figures are a long-running service's, not a fresh
- * JVM's. The CPU each phase cost (this JVM and Soketi, per event) is printed beside it, and the result says how
- * fast the publisher could go at most on this machine's cores with that CPU cost.
+ * publisher-service is started once per target and kept running. Against Soketi it is fed warm-up rounds, each
+ * after a ceiling run ({@code -DwarmUps=K}, default 5), then measured rounds, each between two ceiling runs
+ * ({@code -Dpairs=K}, default 3); the result gives the medians. Every phase starts once the JIT compilers are
+ * idle: the figures are a long-running service's, not a fresh JVM's. The CPU each phase cost (this JVM and
+ * Soketi, per event) and the JIT's and GC's time in it are printed beside it, and the result says how fast the
+ * publisher could go at most on this machine's cores with that CPU cost.
  *
- * Events are single-channel, spread over 1,000 keys (aggregates). Usage: {@code benchmarks/run.sh publisher-load [N]
+ * Events are single-channel, spread over 1,000 keys (aggregates; {@code -Dkeys=K} for another count). Usage: {@code benchmarks/run.sh publisher-load [N]
  * [publisher arguments]} (default 200,000; the naive baseline sends min(N, 3,000); arguments after N go to
  * publisher-service, e.g. {@code --switchboard.publisher.max-in-flight=64}). With {@code -DpublisherOnly=true} it
  * runs the publisher phase alone ({@code -Druns=K} rounds, default 3), for a profiler; with {@code
- * -DceilingOnly=true}, the ceiling alone; with {@code -Dthreads=true} each phase also prints JIT and GC time and
- * the CPU of each group of threads, per event.
+ * -DceilingOnly=true}, the ceiling alone; with {@code -Dthreads=true} each phase also prints the CPU of each group
+ * of threads, per event.
  */
 public final class PublisherLoadHarness {
 
     private static final String DATA =
             "{\"audit_id\":\"audit-1787121-1-1765755984607\",\"fiche_id\":\"1787121\",\"completed_steps\":3,"
                     + "\"total_steps\":5,\"failed_steps\":0,\"current_phase\":\"analysis\"}";
+
+    /** Kafka keys (aggregates) the events are spread over: each key's events are delivered one after the other. */
+    private static final int KEYS = Integer.getInteger("keys", 1000);
 
     /** Further publisher-service arguments, after N on the command line (for experiments). */
     private static List<String> EXTRA = List.of();
@@ -103,28 +109,38 @@ public final class PublisherLoadHarness {
             }
             System.exit(0);
         }
-        // warm-up rounds, not reported: JIT, connections and Soketi's own warm-up would otherwise favour whatever
-        // runs last
-        double ceiling;
-        double publisherMicros;
-        double clientMicros;
-        double soketiMicros;
-        double naive;
-        double publisher;
-        double ceiling2;
+        // Warm-up pairs, not reported: the JIT, connections and Soketi's own warm-up would otherwise favour
+        // whatever runs last. Measured: the JIT compiles for seconds in each of the publisher's first three or four
+        // rounds. It never quite stops: 0.3-0.7 s of compilation in each later publisher phase (Kafka client and
+        // broker code reached a few hundred times a round), against under 0.1 s in a ceiling's; it is counted in
+        // the publisher's CPU.
+        int warmUps = Integer.getInteger("warmUps", 5);
+        int pairs = Integer.getInteger("pairs", 3);
+        List<Double> ceilings = new ArrayList<>();
+        List<Double> publishers = new ArrayList<>();
+        List<Double> publisherCpu = new ArrayList<>();
+        List<Double> clientCpu = new ArrayList<>();
+        List<Double> soketiCpu = new ArrayList<>(); // Soketi's, in the publisher's runs
         try (RunningPublisher running = new RunningPublisher(kafka, Soketi.publisherArgs())) {
-            for (int i = 0; i < 3; i++) { // measured: the publisher's JIT settles in its third or fourth round
+            for (int i = 0; i < warmUps; i++) {
                 soketiCeiling(n);
                 running.round(n, "soketi (warm-up)");
             }
-            ceiling = soketiCeiling(n);
-            naive = naive(naiveN);
-            publisher = running.round(n, "soketi");
-            publisherMicros = lastJvmMicros;
-            ceiling2 = soketiCeiling(n);
-            clientMicros = lastJvmMicros;
-            soketiMicros = lastSoketiMicros;
+            // then pairs, ceiling and publisher one after the other, with a last ceiling: the machine is shared
+            // and its speed drifts, so each figure is the median of its runs
+            for (int i = 0; i <= pairs; i++) {
+                ceilings.add(soketiCeiling(n));
+                clientCpu.add(lastJvmMicros);
+                if (i < pairs) {
+                    publishers.add(running.round(n, "soketi"));
+                    publisherCpu.add(lastJvmMicros);
+                    soketiCpu.add(lastSoketiMicros);
+                }
+            }
         }
+        // last: its synchronous client shares pusher-http-java's code with the others, and its profile would
+        // send the JIT back to work in the phase after it
+        double naive = naive(naiveN);
         double standIn;
         try (PusherStandIn pusher = new PusherStandIn("bench", "bench-key", "bench-secret-0123456789abcdef0123");
                 RunningPublisher running = new RunningPublisher(kafka, pusher.publisherArgs())) {
@@ -137,17 +153,22 @@ public final class PublisherLoadHarness {
                 throw new IllegalStateException("the stand-in did not get every event, or refused a signature");
             }
         }
-        double soketi = (ceiling + ceiling2) / 2;
+        double soketi = median(ceilings);
+        double publisher = median(publishers);
         System.out.printf(
-                "%nRESULT publisher→Soketi %.0f events/s; Soketi ceiling %.0f events/s (runs %.0f and %.0f): %.0f%% (target ≥ 80%%)%n",
-                publisher, soketi, ceiling, ceiling2, 100 * publisher / soketi);
+                "%nRESULT publisher→Soketi %.0f events/s; Soketi ceiling %.0f events/s: %.0f%% (target ≥ 80%%)"
+                        + " [medians; publisher runs %s, ceiling runs %s]%n",
+                publisher, soketi, 100 * publisher / soketi, rates(publishers), rates(ceilings));
         // what the CPU allows: the publisher's JVM and Soketi share this machine's cores, so it cannot exceed
         // cores / (its CPU per event + Soketi's), whatever its concurrency
+        double publisherMicros = median(publisherCpu);
+        double soketiMicros = median(soketiCpu);
         double bound = CORES * 1e6 / (publisherMicros + soketiMicros);
         System.out.printf(
-                "RESULT CPU per event: publisher's JVM %.1f µs, the direct client's JVM %.1f µs, Soketi %.1f µs;"
-                        + " on %d cores the publisher could reach at most %.0f events/s (%.0f%% of the ceiling)%n",
-                publisherMicros, clientMicros, soketiMicros, CORES, bound, 100 * bound / soketi);
+                "RESULT CPU per event (medians): publisher's JVM %.1f µs, the direct client's JVM %.1f µs, Soketi"
+                        + " %.1f µs; on %d cores the publisher could reach at most %.0f events/s (%.0f%% of the"
+                        + " ceiling)%n",
+                publisherMicros, median(clientCpu), soketiMicros, CORES, bound, 100 * bound / soketi);
         System.out.printf(
                 "RESULT publisher→Soketi vs naive one-trigger-per-event %.0f events/s: %.1f× (target ≥ 5×)%n",
                 naive, publisher / naive);
@@ -158,6 +179,9 @@ public final class PublisherLoadHarness {
 
     private static PusherAsync soketiClient() {
         PusherAsync pusher = new PusherAsync(Soketi.APP_ID, Soketi.KEY, Soketi.SECRET);
+        // one I/O thread, like publisher-service: measured 150k events/s against 87–118k with Netty's default of
+        // twice the cores (-DceilingIoThreads=K to compare); the ceiling is the most this Soketi takes
+        pusher.configureHttpClient(Dsl.config().setIoThreadsCount(Integer.getInteger("ceilingIoThreads", 1)));
         pusher.setHost("127.0.0.1:" + Soketi.port());
         pusher.setEncrypted(false);
         pusher.setDataMarshaller(data -> (String) data);
@@ -167,7 +191,7 @@ public final class PublisherLoadHarness {
     /** Soketi driven directly: batch_events of 10, 32 in flight. */
     private static double soketiCeiling(int n) throws Exception {
         try (PusherAsync pusher = soketiClient()) {
-            Semaphore inFlight = new Semaphore(32);
+            Semaphore inFlight = new Semaphore(Integer.getInteger("ceilingInFlight", 32));
             AtomicInteger failures = new AtomicInteger();
             List<CompletableFuture<Result>> calls = new ArrayList<>();
             markCpu();
@@ -251,10 +275,13 @@ public final class PublisherLoadHarness {
                     context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("publisher");
         }
 
-        /** Loads n more records, then times publisher-service delivering them. */
+        /**
+         * Loads n more records, times publisher-service delivering them, then pauses it and waits until it is idle
+         * (the poll in hand when it is paused is still delivered: that must not overlap the next phase).
+         */
         double round(int n, String label) throws Exception {
             load(n);
-            double published = meters.counter("switchboard.publisher.published").count();
+            double published = published();
             double requests = requests();
             markCpu();
             long start = System.nanoTime();
@@ -263,17 +290,26 @@ public final class PublisherLoadHarness {
             } else {
                 container.start();
             }
-            while (meters.counter("switchboard.publisher.published").count() < published + n) {
+            while (published() < published + n) {
                 LockSupport.parkNanos(2_000_000);
                 if (System.nanoTime() - start > Duration.ofMinutes(5).toNanos()) {
                     throw new IllegalStateException("publisher did not deliver " + n + " events in 5 minutes");
                 }
             }
             double rate = report("publisher → " + label, n, System.nanoTime() - start);
-            container.pause();
             double sent = requests() - requests;
+            container.pause();
+            for (double before = -1, now = published(); !container.isContainerPaused() || now != before; ) {
+                LockSupport.parkNanos(100_000_000);
+                before = now;
+                now = published();
+            }
             System.out.printf("    %,.0f requests to Pusher, %.1f events per request%n", sent, n / sent);
             return rate;
+        }
+
+        private double published() {
+            return meters.counter("switchboard.publisher.published").count();
         }
 
         private double requests() {
@@ -282,6 +318,7 @@ public final class PublisherLoadHarness {
                     .sum();
         }
 
+        /** Loads n more records (seed-002-shaped, single-channel, over KEYS keys). */
         private void load(int n) {
             AtomicReference<Exception> failure = new AtomicReference<>();
             try (KafkaProducer<String, ChannelPublish> producer = new KafkaProducer<>(
@@ -289,7 +326,7 @@ public final class PublisherLoadHarness {
                     new StringSerializer(),
                     new AvroSerializer<>())) {
                 for (int i = loaded; i < loaded + n; i++) {
-                    String key = "audit-" + (i % 1000);
+                    String key = "audit-" + (i % KEYS);
                     ChannelPublish publish = ChannelPublish.newBuilder()
                             .setEventId(topic + "-" + i)
                             .setName("audit.progress")
@@ -320,6 +357,17 @@ public final class PublisherLoadHarness {
         }
     }
 
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    private static String rates(List<Double> values) {
+        return String.join(
+                ", ", values.stream().map(v -> String.format("%.0f", v)).toList());
+    }
+
     private static double report(String what, int n, long nanos) {
         double rate = n / (nanos / 1e9);
         long[] now = cpu();
@@ -327,8 +375,8 @@ public final class PublisherLoadHarness {
         lastJvmMicros = (now[1] - cpuMark[1]) / 1e3 / n;
         lastSoketiMicros = (now[2] - cpuMark[2]) / 1e3 / n;
         System.out.printf(
-                "%-28s %,d events in %.2f s: %,.0f events/s   [CPU: this JVM %.0f%%, Soketi %.0f%%, machine idle %.0f%% of %d cores;"
-                        + " per event: this JVM %.1f µs, Soketi %.1f µs]%n",
+                "%-28s %,d events in %.2f s: %,.0f events/s   [CPU: this JVM %.0f%%, Soketi %.0f%%, machine idle %.0f%%,"
+                        + " stolen by the host %.0f%% of %d cores; per event: this JVM %.1f µs, Soketi %.1f µs]%n",
                 what,
                 n,
                 nanos / 1e9,
@@ -336,6 +384,7 @@ public final class PublisherLoadHarness {
                 100 * (now[1] - cpuMark[1]) / 1e9 / wall,
                 100 * (now[2] - cpuMark[2]) / 1e9 / wall,
                 100 * (now[3] - cpuMark[3]) / 1e9 / wall,
+                100 * (now[4] - cpuMark[4]) / 1e9 / wall,
                 CORES,
                 lastJvmMicros,
                 lastSoketiMicros);
@@ -378,16 +427,19 @@ public final class PublisherLoadHarness {
         return byThread;
     }
 
-    /** With -Dthreads=true: the CPU each group of threads spent since the mark, per event. */
+    /**
+     * The JIT's and the GC's time during the phase (a phase the JIT is busy in is not a steady state's); with
+     * -Dthreads=true, also the CPU each group of threads spent, per event.
+     */
     private static void printThreadCpu(int n) {
-        if (!Boolean.getBoolean("threads")) {
-            return;
-        }
-        Map<String, Long> byGroup = new TreeMap<>();
         long[] now = jitAndGc();
         System.out.printf(
                 "    during the phase: JIT %d ms, GC %d collections, %d ms%n",
                 now[0] - jitGcMark[0], now[1] - jitGcMark[1], now[2] - jitGcMark[2]);
+        if (!Boolean.getBoolean("threads")) {
+            return;
+        }
+        Map<String, Long> byGroup = new TreeMap<>();
         threadCpu()
                 .forEach((id, nanos) ->
                         byGroup.merge(threadNames.get(id), nanos - threadMark.getOrDefault(id, 0L), Long::sum));
@@ -424,16 +476,18 @@ public final class PublisherLoadHarness {
     private static void markCpu() {
         quiesceJit();
         cpuMark = cpu();
+        jitGcMark = jitAndGc();
         if (Boolean.getBoolean("threads")) {
-            jitGcMark = jitAndGc();
             threadMark = threadCpu();
+            System.out.println("    (the phase starts)"); // to tell -XX:+PrintCompilation's lines apart
         }
     }
 
     /**
-     * Wall time, this JVM's CPU time, Soketi's CPU time and the machine's idle time, in nanoseconds, from /proc
-     * (Linux); zeros where unreadable. Reported beside each figure: the machine has 2 cores, and Soketi, the broker
-     * and the publisher share them.
+     * Wall time, this JVM's CPU time, Soketi's CPU time, the machine's idle time and the time the hypervisor gave
+     * its cores to others (steal), in nanoseconds, from /proc (Linux); zeros where unreadable. Reported beside each
+     * figure: the machine has 2 cores, Soketi, the broker and the publisher share them, and the host shares them
+     * with other machines (a phase with much stolen time is not comparable with one without).
      */
     private static long[] cpu() {
         long wall = System.nanoTime();
@@ -441,6 +495,7 @@ public final class PublisherLoadHarness {
                 .getProcessCpuTime();
         long soketi = 0;
         long idle = 0;
+        long steal = 0;
         try {
             String pid = java.nio.file.Files.readString(
                             io.switchboard.testkit.ProjectRoot.path().resolve(".switchboard/soketi/pid"))
@@ -454,9 +509,10 @@ public final class PublisherLoadHarness {
                     .trim()
                     .split("\\s+");
             idle = (Long.parseLong(all[4]) + Long.parseLong(all[5])) * 10_000_000L;
+            steal = Long.parseLong(all[8]) * 10_000_000L;
         } catch (Exception unreadable) {
             // not Linux, or Soketi not started by scripts/soketi.sh: report zeros
         }
-        return new long[] {wall, self, soketi, idle};
+        return new long[] {wall, self, soketi, idle, steal};
     }
 }
