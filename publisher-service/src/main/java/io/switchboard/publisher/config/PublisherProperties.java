@@ -11,9 +11,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deadLetterTopic where publishes that failed for good go, with the reason in headers
  * @param requestTimeout how long one Pusher request may take before it counts as a transient failure
  * @param maxInFlight how many requests to Pusher may await their answer at once, per consumer
- * @param ioThreads the HTTP client's I/O threads (Netty event loops): 1 by default, which carries tens of thousands
- *     of requests a second; Netty's own default (twice the cores) costs CPU in thread hand-offs and measured 10–15%
- *     slower against Soketi on two cores (docs/benchmarks.md)
+ * @param ioThreads the HTTP client's I/O threads (Netty event loops): 1 by default, which carried 15,000 requests a
+ *     second against Soketi, a new connection each; Netty's own default (twice the cores) costs CPU in thread
+ *     hand-offs and measured 10–15% slower against Soketi on two cores (docs/benchmarks.md)
  * @param maxMessagesPerSecond the Pusher plan's messages per second (one message per event and channel); 0 for no
  *     limit. At least 100 otherwise, since one trigger may carry 100 channels
  * @param retry how transient failures (429, 5xx, timeouts, connection errors) are retried
