@@ -299,7 +299,11 @@ public final class PublisherLoadHarness {
             double rate = report("publisher → " + label, n, System.nanoTime() - start);
             double sent = requests() - requests;
             container.pause();
+            long idleBy = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             for (double before = -1, now = published(); !container.isContainerPaused() || now != before; ) {
+                if (System.nanoTime() > idleBy) {
+                    throw new IllegalStateException("publisher still busy 30 s after it was paused");
+                }
                 LockSupport.parkNanos(100_000_000);
                 before = now;
                 now = published();

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,45 +30,43 @@ public final class FailOpenDedupeStore implements DedupeStore {
 
     @Override
     public List<String> undelivered(String eventId, List<String> channels) {
-        try {
-            List<String> result = delegate.undelivered(eventId, channels);
-            recovered();
-            return result;
-        } catch (RuntimeException e) {
-            failed(e);
-            return channels;
-        }
+        return failOpen(() -> delegate.undelivered(eventId, channels), channels);
     }
 
     @Override
     public Map<String, List<String>> undelivered(Map<String, List<String>> events) {
-        try {
-            Map<String, List<String>> result = delegate.undelivered(events);
-            recovered();
-            return result;
-        } catch (RuntimeException e) {
-            failed(e);
-            return events;
-        }
+        return failOpen(() -> delegate.undelivered(events), events);
     }
 
     @Override
     public void delivered(Map<String, List<String>> events) {
-        try {
-            delegate.delivered(events);
-            recovered();
-        } catch (RuntimeException e) {
-            failed(e);
-        }
+        failOpen(
+                () -> {
+                    delegate.delivered(events);
+                    return null;
+                },
+                null);
     }
 
     @Override
     public void delivered(String eventId, List<String> channels) {
+        failOpen(
+                () -> {
+                    delegate.delivered(eventId, channels);
+                    return null;
+                },
+                null);
+    }
+
+    /** The delegate's answer, or {@code withoutDedupe} (nothing skipped) when it fails. */
+    private <T> T failOpen(Supplier<T> call, T withoutDedupe) {
         try {
-            delegate.delivered(eventId, channels);
+            T result = call.get();
             recovered();
+            return result;
         } catch (RuntimeException e) {
             failed(e);
+            return withoutDedupe;
         }
     }
 
