@@ -37,11 +37,13 @@ public final class InMemoryDedupeStore implements DedupeStore {
     private final long windowMillis;
     private final Clock clock;
     private final int capacity;
-    /** The ring, oldest pair at {@code head}: fingerprint halves and expiry (epoch ms). */
-    private final long[] high;
+    /**
+     * The ring, oldest pair at {@code head}: for slot {@code i}, the fingerprint's halves at {@code 3i} and
+     * {@code 3i+1} and the expiry (epoch ms) at {@code 3i+2}, side by side so that checking a pair touches one cache
+     * line rather than one per array.
+     */
+    private final long[] ring;
 
-    private final long[] low;
-    private final long[] expiry;
     private final Long2LongHashMap slots;
     private int head;
     private int size;
@@ -53,9 +55,7 @@ public final class InMemoryDedupeStore implements DedupeStore {
         this.windowMillis = window.toMillis();
         this.clock = clock;
         this.capacity = capacity;
-        this.high = new long[capacity];
-        this.low = new long[capacity];
-        this.expiry = new long[capacity];
+        this.ring = new long[Math.multiplyExact(capacity, 3)];
         this.slots = new Long2LongHashMap(Math.min(capacity, 1 << 16), 0.65f, NONE);
     }
 
@@ -108,9 +108,9 @@ public final class InMemoryDedupeStore implements DedupeStore {
                 forgetOldest();
             }
             int slot = (head + size) % capacity;
-            high[slot] = pair[0];
-            low[slot] = pair[1];
-            expiry[slot] = now + windowMillis;
+            ring[3 * slot] = pair[0];
+            ring[3 * slot + 1] = pair[1];
+            ring[3 * slot + 2] = now + windowMillis;
             slots.put(pair[0], slot); // replaces an expired pair, or one sharing the first 64 bits (see above)
             size++;
         }
@@ -118,18 +118,18 @@ public final class InMemoryDedupeStore implements DedupeStore {
 
     private boolean contains(long[] pair, long now) {
         long slot = slots.get(pair[0]);
-        return slot != NONE && low[(int) slot] == pair[1] && expiry[(int) slot] > now;
+        return slot != NONE && ring[3 * (int) slot + 1] == pair[1] && ring[3 * (int) slot + 2] > now;
     }
 
     /** Pairs expire in the order they were recorded (one window for all): the expired ones are at the head. */
     private void forgetExpired(long now) {
-        while (size > 0 && expiry[head] <= now) {
+        while (size > 0 && ring[3 * head + 2] <= now) {
             forgetOldest();
         }
     }
 
     private void forgetOldest() {
-        slots.remove(high[head], head); // unless a later pair took its place in the map
+        slots.remove(ring[3 * head], head); // unless a later pair took its place in the map
         head = (head + 1) % capacity;
         size--;
     }

@@ -77,10 +77,12 @@ public final class OrderedDelivery {
 
         private final int[] nextOfKey;
         private final boolean[] settled;
-        private final Map<PusherMessage, Integer> sent = new IdentityHashMap<>();
+        private final Map<PusherMessage, Integer> sent;
         private final Dispatcher.Session session = dispatcher.session();
         private final Map<String, List<String>> undeliveredAtStart;
+        /** What this poll delivered, by event id; null when no event id comes twice in the poll (the usual case). */
         private final Map<String, List<String>> deliveredHere;
+
         private Map<String, List<String>> unrecorded = new LinkedHashMap<>();
 
         Poll(List<ConsumerRecord<String, ChannelPublish>> records) {
@@ -89,9 +91,10 @@ public final class OrderedDelivery {
             this.nextOfKey = new int[records.size()];
             // sized for the poll: growing them a few times per poll showed in profiles
             int capacity = records.size() * 4 / 3 + 1;
-            this.deliveredHere = new HashMap<>(capacity);
+            this.sent = new IdentityHashMap<>(records.size());
             Map<String, Integer> lastOfKey = new HashMap<>(capacity);
             Map<String, List<String>> question = new LinkedHashMap<>(capacity);
+            boolean repeats = false;
             for (int i = 0; i < records.size(); i++) {
                 nextOfKey[i] = -1;
                 String key = records.get(i).key();
@@ -102,8 +105,11 @@ public final class OrderedDelivery {
                     nextOfKey[last] = i;
                 }
                 ChannelPublish publish = records.get(i).value();
-                question.putIfAbsent(publish.getEventId(), publish.getChannels());
+                if (question.putIfAbsent(publish.getEventId(), publish.getChannels()) != null) {
+                    repeats = true;
+                }
             }
+            this.deliveredHere = repeats ? new HashMap<>(capacity) : null;
             this.undeliveredAtStart = dedupe.undelivered(question);
         }
 
@@ -156,7 +162,7 @@ public final class OrderedDelivery {
         /** The message for the channels this event has not reached yet, or null when it reached them all. */
         private PusherMessage undelivered(ChannelPublish publish) {
             List<String> channels = undeliveredAtStart.getOrDefault(publish.getEventId(), publish.getChannels());
-            List<String> here = deliveredHere.get(publish.getEventId());
+            List<String> here = deliveredHere == null ? null : deliveredHere.get(publish.getEventId());
             if (here != null) {
                 channels = channels.stream().filter(c -> !here.contains(c)).toList();
             }
@@ -171,8 +177,10 @@ public final class OrderedDelivery {
         private void settle(int index, PusherMessage message, SendResult result) {
             ConsumerRecord<String, ChannelPublish> record = records.get(index);
             if (result.status() == SendResult.Status.DELIVERED) {
-                // an event seldom comes twice in one poll: its channel list is kept as it is, copied only then
-                deliveredHere.merge(message.eventId(), message.channels(), OrderedDelivery::concat);
+                if (deliveredHere != null) {
+                    // an event seldom comes twice in one poll: its channel list is kept as it is, copied only then
+                    deliveredHere.merge(message.eventId(), message.channels(), OrderedDelivery::concat);
+                }
                 unrecorded.merge(message.eventId(), message.channels(), OrderedDelivery::concat);
                 metrics.published(record.value(), message.channels().size());
             } else {

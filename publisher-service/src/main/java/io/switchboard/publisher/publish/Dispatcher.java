@@ -58,7 +58,9 @@ public final class Dispatcher {
 
         private final Deque<PusherMessage> batchable = new ArrayDeque<>();
         private final Deque<PusherRequest> alone = new ArrayDeque<>();
+        /** The message each part of a message cut into several triggers belongs to (only those parts). */
         private final Map<PusherMessage, PusherMessage> original = new IdentityHashMap<>();
+
         private final Map<PusherMessage, int[]> partsLeft = new IdentityHashMap<>();
         private final Map<PusherMessage, SendResult> partial = new IdentityHashMap<>();
         private final BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
@@ -72,7 +74,6 @@ public final class Dispatcher {
         /** Queues a message; it is sent on the next call to {@link #next}. */
         public void offer(PusherMessage message) {
             if (message.channels().size() == 1) {
-                original.put(message, message);
                 batchable.add(message);
                 return;
             }
@@ -81,10 +82,12 @@ public final class Dispatcher {
             for (int from = 0; from < channels.size(); from += PusherRequest.MAX_CHANNELS) {
                 List<String> slice =
                         channels.subList(from, Math.min(channels.size(), from + PusherRequest.MAX_CHANNELS));
-                PusherMessage part = slice.size() == channels.size()
-                        ? message
-                        : new PusherMessage(
-                                message.eventId(), message.name(), slice, message.data(), message.socketId());
+                if (slice.size() == channels.size()) {
+                    alone.add(PusherRequest.of(message));
+                    return;
+                }
+                PusherMessage part =
+                        new PusherMessage(message.eventId(), message.name(), slice, message.data(), message.socketId());
                 original.put(part, message);
                 alone.add(PusherRequest.of(part));
                 parts++;
@@ -138,11 +141,11 @@ public final class Dispatcher {
             }
             for (PusherMessage part : request.messages()) {
                 PusherMessage message = original.remove(part);
-                int[] left = partsLeft.get(message);
-                if (left == null) {
-                    settled.add(new Settled(message, result));
+                if (message == null) { // the message itself, not a part of it
+                    settled.add(new Settled(part, result));
                     continue;
                 }
+                int[] left = partsLeft.get(message);
                 // a message cut into several triggers is delivered when all of them are
                 SendResult worst =
                         partial.merge(message, result, (a, b) -> a.status() == SendResult.Status.DELIVERED ? b : a);
