@@ -115,7 +115,8 @@ public final class PublisherLoadHarness {
         // a ceiling's is under 0.1 s from its third. With 5 warm-up pairs the publisher measured 13 µs of CPU per
         // event and 87-91k events/s; with 12, 11.3 µs and 92-97k.
         int warmUps = Integer.getInteger("warmUps", 10);
-        int pairs = Integer.getInteger("pairs", 3);
+        // five: with three, the reported ratio moved 74-87% between runs of the same code on one day
+        int pairs = Integer.getInteger("pairs", 5);
         List<Double> ceilings = new ArrayList<>();
         List<Double> publishers = new ArrayList<>();
         List<Double> publisherCpu = new ArrayList<>();
@@ -159,6 +160,17 @@ public final class PublisherLoadHarness {
                 "%nRESULT publisher→Soketi %.0f events/s; Soketi ceiling %.0f events/s: %.0f%% (target ≥ 80%%)"
                         + " [medians; publisher runs %s, ceiling runs %s]%n",
                 publisher, soketi, 100 * publisher / soketi, rates(publishers), rates(ceilings));
+        // each publisher run against the ceiling runs just before and after it: the same ratio, less moved by the
+        // machine's drift from one pair to the next
+        List<Double> pairRatios = new ArrayList<>();
+        for (int i = 0; i < publishers.size(); i++) {
+            pairRatios.add(100 * publishers.get(i) / ((ceilings.get(i) + ceilings.get(i + 1)) / 2));
+        }
+        System.out.printf(
+                "RESULT publisher / ceiling, run by run (each publisher run against the mean of the ceiling runs"
+                        + " around it): median %.0f%%, runs %s%n",
+                median(pairRatios),
+                pairRatios.stream().map(r -> String.format("%.0f%%", r)).toList());
         // what the CPU allows: the publisher's JVM and Soketi share this machine's cores, so it cannot exceed
         // cores / (its CPU per event + Soketi's), whatever its concurrency
         double publisherMicros = median(publisherCpu);
