@@ -17,7 +17,6 @@ import io.switchboard.publisher.publish.RetryAfterGate;
 import io.switchboard.schemas.ChannelPublish;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -59,9 +58,6 @@ public class DeliveryBenchmark {
     static final int POLL = 500;
 
     static final int KEYS_PER_POLL = 333;
-
-    private static final String DATA = "{\"audit_id\":\"audit-1787121-1-1765755984607\",\"fiche_id\":\"1787121\","
-            + "\"completed_steps\":3,\"total_steps\":5,\"failed_steps\":0,\"current_phase\":\"analysis\"}";
 
     private ScheduledExecutorService scheduler;
     private ResilientSender sender;
@@ -106,19 +102,9 @@ public class DeliveryBenchmark {
     @Setup(Level.Invocation)
     public void newPoll() {
         List<ConsumerRecord<String, ChannelPublish>> poll = new ArrayList<>(POLL);
-        Instant now = Instant.now();
         for (int i = 0; i < POLL; i++) {
             String key = "audit-" + (i % KEYS_PER_POLL);
-            ChannelPublish publish = ChannelPublish.newBuilder()
-                    .setEventId("bench-" + next++)
-                    .setName("audit.progress")
-                    .setChannels(List.of("bench-" + key))
-                    .setData(DATA)
-                    .setOccurredAt(now)
-                    .setRoutedAt(now)
-                    .setTruncated(false)
-                    .setOriginalBytes(DATA.length())
-                    .build();
+            ChannelPublish publish = SeedEvents.progressPublish("bench-" + next++, key);
             poll.add(new ConsumerRecord<>("realtime.publish", 0, next, key, publish));
         }
         records = poll;

@@ -16,7 +16,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -69,9 +68,7 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  */
 public final class PublisherLoadHarness {
 
-    private static final String DATA =
-            "{\"audit_id\":\"audit-1787121-1-1765755984607\",\"fiche_id\":\"1787121\",\"completed_steps\":3,"
-                    + "\"total_steps\":5,\"failed_steps\":0,\"current_phase\":\"analysis\"}";
+    private static final String DATA = SeedEvents.PROGRESS_DATA;
 
     /** Kafka keys (aggregates) the events are spread over: each key's events are delivered one after the other. */
     private static final int KEYS = Integer.getInteger("keys", 1000);
@@ -343,16 +340,7 @@ public final class PublisherLoadHarness {
                     new AvroSerializer<>())) {
                 for (int i = loaded; i < loaded + n; i++) {
                     String key = "audit-" + (i % KEYS);
-                    ChannelPublish publish = ChannelPublish.newBuilder()
-                            .setEventId(topic + "-" + i)
-                            .setName("audit.progress")
-                            .setChannels(List.of("bench-" + key))
-                            .setData(DATA)
-                            .setOccurredAt(Instant.now())
-                            .setRoutedAt(Instant.now())
-                            .setTruncated(false)
-                            .setOriginalBytes(DATA.length())
-                            .build();
+                    ChannelPublish publish = SeedEvents.progressPublish(topic + "-" + i, key);
                     producer.send(new ProducerRecord<>(topic, key, publish), (metadata, error) -> {
                         if (error != null) {
                             failure.compareAndSet(null, error);

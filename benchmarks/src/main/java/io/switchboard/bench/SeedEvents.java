@@ -1,13 +1,34 @@
 package io.switchboard.bench;
 
+import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.RealtimeEvent;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** Seed-shaped events (seed 002) for the benchmarks: a typical ~300-byte one and a 50 KB oversize one. */
 final class SeedEvents {
 
     private SeedEvents() {}
+
+    /** The data of a seed-002 audit.progress event, as the router emits it (JSON text, about 150 bytes). */
+    static final String PROGRESS_DATA = "{\"audit_id\":\"audit-1787121-1-1765755984607\",\"fiche_id\":\"1787121\","
+            + "\"completed_steps\":3,\"total_steps\":5,\"failed_steps\":0,\"current_phase\":\"analysis\"}";
+
+    /** The ChannelPublish the router emits for that event, to the one channel {@code bench-<key>}. */
+    static ChannelPublish progressPublish(String eventId, String key) {
+        Instant now = Instant.now();
+        return ChannelPublish.newBuilder()
+                .setEventId(eventId)
+                .setName("audit.progress")
+                .setChannels(List.of("bench-" + key))
+                .setData(PROGRESS_DATA)
+                .setOccurredAt(now)
+                .setRoutedAt(now)
+                .setTruncated(false)
+                .setOriginalBytes(PROGRESS_DATA.length())
+                .build();
+    }
 
     /** audit.step_completed for a normal step, about 300 bytes of payload. */
     static RealtimeEvent typical(int n) {
