@@ -15,6 +15,7 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -114,25 +115,31 @@ public final class PublisherLoadHarness {
         int warmUps = Integer.getInteger("warmUps", 10);
         // five: with three, the reported ratio moved 74-87% between runs of the same code on one day
         int pairs = Integer.getInteger("pairs", 5);
-        List<Double> ceilings = new ArrayList<>();
-        List<Double> publishers = new ArrayList<>();
-        List<Double> publisherCpu = new ArrayList<>();
-        List<Double> clientCpu = new ArrayList<>();
-        List<Double> soketiCpu = new ArrayList<>(); // Soketi's, in the publisher's runs
+        // -DsoketiCpus=X,Y,... (default 0.5,0.7,0.9; "none" to skip): the same pairs again with Soketi held to X
+        // cores of CPU time, then Y, ... (SoketiCpuCap), in the ceiling's runs and the publisher's alike. Its
+        // ceiling is then its own, as a real Pusher's is, and not what the process driving it leaves of the two
+        // cores; the sweep shows up to what capacity the publisher keeps it busy on this machine.
+        String soketiCpus = System.getProperty("soketiCpus", "0.5,0.7,0.9");
+        Pairs shared;
+        List<Pairs> held = new ArrayList<>();
         try (RunningPublisher running = new RunningPublisher(kafka, Soketi.publisherArgs())) {
             for (int i = 0; i < warmUps; i++) {
                 soketiCeiling(n);
                 running.round(n, "soketi (warm-up)");
             }
-            // then pairs, ceiling and publisher one after the other, with a last ceiling: the machine is shared
-            // and its speed drifts, so each figure is the median of its runs
-            for (int i = 0; i <= pairs; i++) {
-                ceilings.add(soketiCeiling(n));
-                clientCpu.add(lastJvmMicros);
-                if (i < pairs) {
-                    publishers.add(running.round(n, "soketi"));
-                    publisherCpu.add(lastJvmMicros);
-                    soketiCpu.add(lastSoketiMicros);
+            shared = measure(running, n, pairs, "Soketi sharing all " + CORES + " cores with the publisher");
+            Path pidFile = io.switchboard.testkit.ProjectRoot.path().resolve(".switchboard/soketi/pid");
+            for (String cores : soketiCpus.equals("none") ? new String[0] : soketiCpus.split(",")) {
+                try (SoketiCpuCap cap = SoketiCpuCap.of(Double.parseDouble(cores.trim()), pidFile)) {
+                    // a held Soketi is in another steady state (its event loop drains more per wake-up)
+                    for (int i = 0; i < 2; i++) {
+                        soketiCeiling(n);
+                        running.round(n, "soketi held (warm-up)");
+                    }
+                    held.add(measure(running, n, pairs, "Soketi held to " + cores.trim() + " cores"));
+                    System.out.printf("    Soketi's cgroup: %s%n", cap.throttling());
+                } catch (IllegalStateException | java.io.UncheckedIOException e) {
+                    System.out.printf("Soketi could not be held to %s cores, that part is left out: %s%n", cores, e);
                 }
             }
         }
@@ -151,39 +158,104 @@ public final class PublisherLoadHarness {
                 throw new IllegalStateException("the stand-in did not get every event, or refused a signature");
             }
         }
-        double soketi = median(ceilings);
-        double publisher = median(publishers);
-        System.out.printf(
-                "%nRESULT publisher→Soketi %.0f events/s; Soketi ceiling %.0f events/s: %.0f%% (target ≥ 80%%)"
-                        + " [medians; publisher runs %s, ceiling runs %s]%n",
-                publisher, soketi, 100 * publisher / soketi, rates(publishers), rates(ceilings));
-        // each publisher run against the ceiling runs just before and after it: the same ratio, less moved by the
-        // machine's drift from one pair to the next
-        List<Double> pairRatios = new ArrayList<>();
-        for (int i = 0; i < publishers.size(); i++) {
-            pairRatios.add(100 * publishers.get(i) / ((ceilings.get(i) + ceilings.get(i + 1)) / 2));
+        System.out.println();
+        shared.report();
+        for (Pairs setting : held) {
+            setting.report();
+            // what the cap took from Soketi: its ceiling held, against its ceiling with the cores shared
+            System.out.printf(
+                    "RESULT [%s] the held ceiling is %.0f%% of the shared one; the publisher's rate here is %.0f%% of"
+                            + " the shared ceiling%n",
+                    setting.setting(),
+                    100 * median(setting.ceilings()) / median(shared.ceilings()),
+                    100 * setting.publisher() / median(shared.ceilings()));
         }
         System.out.printf(
-                "RESULT publisher / ceiling, run by run (each publisher run against the mean of the ceiling runs"
-                        + " around it): median %.0f%%, runs %s%n",
-                median(pairRatios),
-                pairRatios.stream().map(r -> String.format("%.0f%%", r)).toList());
-        // what the CPU allows: the publisher's JVM and Soketi share this machine's cores, so it cannot exceed
-        // cores / (its CPU per event + Soketi's), whatever its concurrency
-        double publisherMicros = median(publisherCpu);
-        double soketiMicros = median(soketiCpu);
-        double bound = CORES * 1e6 / (publisherMicros + soketiMicros);
-        System.out.printf(
-                "RESULT CPU per event (medians): publisher's JVM %.1f µs, the direct client's JVM %.1f µs, Soketi"
-                        + " %.1f µs; on %d cores the publisher could reach at most %.0f events/s (%.0f%% of the"
-                        + " ceiling)%n",
-                publisherMicros, median(clientCpu), soketiMicros, CORES, bound, 100 * bound / soketi);
-        System.out.printf(
-                "RESULT publisher→Soketi vs naive one-trigger-per-event %.0f events/s: %.1f× (target ≥ 5×)%n",
-                naive, publisher / naive);
+                "RESULT publisher→Soketi (sharing the cores) vs naive one-trigger-per-event %.0f events/s: %.1f×"
+                        + " (target ≥ 5×)%n",
+                naive, shared.publisher() / naive);
         System.out.printf(
                 "RESULT publisher→stand-in with 20 ms per request: %.0f events/s (target ≥ 5,000)%n", standIn);
         System.exit(0);
+    }
+
+    /**
+     * Measured pairs, a ceiling run and a publisher run one after the other, with a last ceiling run: the machine is
+     * shared and its speed drifts, so each figure is the median of its runs.
+     */
+    private static Pairs measure(RunningPublisher running, int n, int pairs, String setting) throws Exception {
+        Pairs measured = new Pairs(setting);
+        for (int i = 0; i <= pairs; i++) {
+            measured.ceilings.add(soketiCeiling(n));
+            measured.clientCpu.add(lastJvmMicros);
+            if (i < pairs) {
+                measured.publishers.add(running.round(n, "soketi"));
+                measured.publisherCpu.add(lastJvmMicros);
+                measured.soketiCpu.add(lastSoketiMicros);
+            }
+        }
+        return measured;
+    }
+
+    /** One setting's measured pairs (events/s, and CPU per event in µs), and the lines that report them. */
+    private record Pairs(
+            String setting,
+            List<Double> ceilings,
+            List<Double> publishers,
+            List<Double> publisherCpu,
+            List<Double> clientCpu,
+            List<Double> soketiCpu) {
+
+        Pairs(String setting) {
+            this(
+                    setting,
+                    new ArrayList<>(),
+                    new ArrayList<>(),
+                    new ArrayList<>(),
+                    new ArrayList<>(),
+                    new ArrayList<>());
+        }
+
+        double publisher() {
+            return median(publishers);
+        }
+
+        void report() {
+            double soketi = median(ceilings);
+            System.out.printf(
+                    "RESULT [%s] publisher→Soketi %.0f events/s; Soketi ceiling %.0f events/s: %.0f%% (target ≥ 80%%)"
+                            + " [medians; publisher runs %s, ceiling runs %s]%n",
+                    setting, publisher(), soketi, 100 * publisher() / soketi, rates(publishers), rates(ceilings));
+            // each publisher run against the ceiling runs just before and after it: the same ratio, less moved by
+            // the machine's drift from one pair to the next
+            List<Double> pairRatios = new ArrayList<>();
+            for (int i = 0; i < publishers.size(); i++) {
+                pairRatios.add(100 * publishers.get(i) / ((ceilings.get(i) + ceilings.get(i + 1)) / 2));
+            }
+            System.out.printf(
+                    "RESULT [%s] publisher / ceiling, run by run (each publisher run against the mean of the ceiling"
+                            + " runs around it): median %.0f%%, runs %s%n",
+                    setting,
+                    median(pairRatios),
+                    pairRatios.stream().map(r -> String.format("%.0f%%", r)).toList());
+            // what the CPU allows: the publisher's JVM and Soketi share this machine's cores, so it cannot exceed
+            // cores / (its CPU per event + Soketi's), whatever its concurrency
+            double publisherMicros = median(publisherCpu);
+            double soketiMicros = median(soketiCpu);
+            double bound = CORES * 1e6 / (publisherMicros + soketiMicros);
+            System.out.printf(
+                    "RESULT [%s] CPU per event (medians): publisher's JVM %.1f µs, the direct client's JVM %.1f µs"
+                            + " (%.2f×), Soketi %.1f µs; on %d cores the publisher could reach at most %.0f events/s"
+                            + " (%.0f%% of the ceiling)%n",
+                    setting,
+                    publisherMicros,
+                    median(clientCpu),
+                    publisherMicros / median(clientCpu),
+                    soketiMicros,
+                    CORES,
+                    bound,
+                    100 * bound / soketi);
+        }
     }
 
     private static PusherAsync soketiClient() {
