@@ -71,7 +71,8 @@ final class SoketiCpuCap implements AutoCloseable {
             }
             throw new IllegalStateException("no cgroup cpu controller under /sys/fs/cgroup: cannot cap Soketi");
         } catch (IOException e) {
-            throw new UncheckedIOException("capping Soketi's CPU needs root and a writable /sys/fs/cgroup", e);
+            throw new UncheckedIOException(
+                    "capping Soketi's CPU needs root, a writable /sys/fs/cgroup and Soketi's pid file (" + e + ")", e);
         }
     }
 
