@@ -9,6 +9,7 @@ import io.switchboard.publisher.PublisherApplication;
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.wire.AvroSerializer;
 import io.switchboard.testkit.KafkaTestBroker;
+import io.switchboard.testkit.ProjectRoot;
 import io.switchboard.testkit.PusherStandIn;
 import io.switchboard.testkit.Soketi;
 import java.lang.management.CompilationMXBean;
@@ -71,6 +72,9 @@ public final class PublisherLoadHarness {
 
     private static final String DATA = SeedEvents.PROGRESS_DATA;
 
+    /** Where scripts/soketi.sh keeps the pid of the Soketi it started. */
+    private static final Path SOKETI_PID = ProjectRoot.path().resolve(".switchboard/soketi/pid");
+
     /** Kafka keys (aggregates) the events are spread over: each key's events are delivered one after the other. */
     private static final int KEYS = Integer.getInteger("keys", 1000);
 
@@ -120,6 +124,10 @@ public final class PublisherLoadHarness {
         // ceiling is then its own, as a real Pusher's is, and not what the process driving it leaves of the two
         // cores; the sweep shows up to what capacity the publisher keeps it busy on this machine.
         String soketiCpus = System.getProperty("soketiCpus", "0.5,0.7,0.9");
+        List<String> budgets = soketiCpus.equals("none")
+                ? List.of()
+                : List.of(soketiCpus.split(",")).stream().map(String::trim).toList();
+        budgets.forEach(Double::parseDouble); // a mistyped budget fails now, not after the shared pairs
         Pairs shared;
         List<Pairs> held = new ArrayList<>();
         try (RunningPublisher running = new RunningPublisher(kafka, Soketi.publisherArgs())) {
@@ -128,15 +136,14 @@ public final class PublisherLoadHarness {
                 running.round(n, "soketi (warm-up)");
             }
             shared = measure(running, n, pairs, "Soketi sharing all " + CORES + " cores with the publisher");
-            Path pidFile = io.switchboard.testkit.ProjectRoot.path().resolve(".switchboard/soketi/pid");
-            for (String cores : soketiCpus.equals("none") ? new String[0] : soketiCpus.split(",")) {
-                try (SoketiCpuCap cap = SoketiCpuCap.of(Double.parseDouble(cores.trim()), pidFile)) {
-                    // a held Soketi is in another steady state (its event loop drains more per wake-up)
+            for (String cores : budgets) {
+                try (SoketiCpuCap cap = SoketiCpuCap.of(Double.parseDouble(cores), SOKETI_PID)) {
+                    // warm-up pairs under the cap, so that the change of setting is not measured
                     for (int i = 0; i < 2; i++) {
                         soketiCeiling(n);
                         running.round(n, "soketi held (warm-up)");
                     }
-                    held.add(measure(running, n, pairs, "Soketi held to " + cores.trim() + " cores"));
+                    held.add(measure(running, n, pairs, "Soketi held to " + cores + " cores"));
                     System.out.printf("    Soketi's cgroup: %s%n", cap.throttling());
                 } catch (IllegalStateException | java.io.UncheckedIOException e) {
                     System.out.printf("Soketi could not be held to %s cores, that part is left out: %s%n", cores, e);
@@ -573,9 +580,7 @@ public final class PublisherLoadHarness {
         long idle = 0;
         long steal = 0;
         try {
-            String pid = java.nio.file.Files.readString(
-                            io.switchboard.testkit.ProjectRoot.path().resolve(".switchboard/soketi/pid"))
-                    .trim();
+            String pid = java.nio.file.Files.readString(SOKETI_PID).trim();
             String[] stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"))
                     .replaceAll("^.*\\) ", "")
                     .split(" ");
