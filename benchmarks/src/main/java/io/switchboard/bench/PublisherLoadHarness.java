@@ -56,10 +56,12 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  *
  * publisher-service is started once per target and kept running. Against Soketi it is fed warm-up rounds, each
  * after a ceiling run ({@code -DwarmUps=K}, default 10), then measured rounds, each between two ceiling runs
- * ({@code -Dpairs=K}, default 3); the result gives the medians. Every phase starts once the JIT compilers are
- * idle: the figures are a long-running service's, not a fresh JVM's. The CPU each phase cost (this JVM and
- * Soketi, per event) and the JIT's and GC's time in it are printed beside it, and the result says how fast the
- * publisher could go at most on this machine's cores with that CPU cost.
+ * ({@code -Dpairs=K}, default 5); the result gives the medians. Then the same pairs again with Soketi held to a
+ * CPU budget of its own ({@code -DsoketiCpus=0.5,0.7,0.9}, {@code none} to skip; {@link SoketiCpuCap}), so that
+ * its ceiling does not shrink as the publisher uses more of the shared cores. Every phase starts once the JIT
+ * compilers are idle: the figures are a long-running service's, not a fresh JVM's. The CPU each phase cost (this
+ * JVM and Soketi, per event) and the JIT's and GC's time in it are printed beside it, and each setting's result
+ * says how fast the publisher could go at most on this machine's cores with that CPU cost.
  *
  * Events are single-channel, spread over 1,000 keys (aggregates; {@code -Dkeys=K} for another count). Usage: {@code benchmarks/run.sh publisher-load [N]
  * [publisher arguments]} (default 200,000; the naive baseline sends min(N, 3,000); arguments after N go to

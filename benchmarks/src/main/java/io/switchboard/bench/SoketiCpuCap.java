@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -53,27 +55,32 @@ final class SoketiCpuCap implements AutoCloseable {
             String pid = Files.readString(pidFile).trim();
             Path v1 = Path.of("/sys/fs/cgroup/cpu");
             if (Files.isRegularFile(v1.resolve("cpu.cfs_quota_us"))) {
-                Path group = v1.resolve("switchboard-soketi");
-                Files.createDirectories(group);
-                Files.writeString(group.resolve("cpu.cfs_period_us"), Long.toString(PERIOD_MICROS));
-                Files.writeString(group.resolve("cpu.cfs_quota_us"), Long.toString(quota));
-                Files.writeString(group.resolve("cgroup.procs"), pid);
-                return new SoketiCpuCap(group, v1, pid);
+                return hold(
+                        v1,
+                        pid,
+                        List.of(Map.entry("cpu.cfs_period_us", PERIOD_MICROS), Map.entry("cpu.cfs_quota_us", quota)));
             }
             Path v2 = Path.of("/sys/fs/cgroup");
             if (Files.isRegularFile(v2.resolve("cgroup.controllers"))) {
                 Files.writeString(v2.resolve("cgroup.subtree_control"), "+cpu");
-                Path group = v2.resolve("switchboard-soketi");
-                Files.createDirectories(group);
-                Files.writeString(group.resolve("cpu.max"), quota + " " + PERIOD_MICROS);
-                Files.writeString(group.resolve("cgroup.procs"), pid);
-                return new SoketiCpuCap(group, v2, pid);
+                return hold(v2, pid, List.of(Map.entry("cpu.max", quota + " " + PERIOD_MICROS)));
             }
             throw new IllegalStateException("no cgroup cpu controller under /sys/fs/cgroup: cannot cap Soketi");
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "capping Soketi's CPU needs root, a writable /sys/fs/cgroup and Soketi's pid file (" + e + ")", e);
         }
+    }
+
+    /** Makes the group under {@code home}, writes its limits in order, then moves Soketi into it. */
+    private static SoketiCpuCap hold(Path home, String pid, List<Map.Entry<String, ?>> limits) throws IOException {
+        Path group = home.resolve("switchboard-soketi");
+        Files.createDirectories(group);
+        for (Map.Entry<String, ?> limit : limits) {
+            Files.writeString(group.resolve(limit.getKey()), limit.getValue().toString());
+        }
+        Files.writeString(group.resolve("cgroup.procs"), pid);
+        return new SoketiCpuCap(group, home, pid);
     }
 
     /** How often the cap held Soketi back, from the cgroup's own counters (v1: nr_throttled of nr_periods). */
