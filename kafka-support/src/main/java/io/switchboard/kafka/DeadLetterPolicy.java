@@ -1,12 +1,13 @@
 package io.switchboard.kafka;
 
-import java.nio.charset.StandardCharsets;
+import io.switchboard.schemas.wire.WireFormatException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -16,37 +17,56 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.ListenerExecutionFailedException;
+import org.springframework.kafka.listener.TimestampedException;
 import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * The one failure policy of a consuming service, built in one place: data errors go to the dead-letter topic at
- * once; other errors are retried on {@code backOff} and then dead-lettered. Every dead letter carries the reason
- * code in {@value #REASON_HEADER} (plus spring-kafka's {@code kafka_dlt-*} coordinates and exception), keeps the
- * original bytes when the record could not be decoded, and is written to the same partition number as the
- * original. The offset is committed only after the dead-letter write is acknowledged.
+ * The one failure policy of a consuming service, built in one place.
+ *
+ * <ul>
+ *   <li>Data errors go to the dead-letter topic, with the header set of {@link DeadLetterHeaders} (the reason code,
+ *       its text, the stage, the event id) and spring-kafka's {@code kafka_dlt-*} coordinates; a record that could
+ *       not be decoded keeps its original bytes. The partition is left to the producer (by key), so the dead-letter
+ *       topic may have fewer partitions than the source.
+ *   <li>A dead letter counts and logs (one WARN line: event id, reason, text) only once Kafka acknowledged it; a
+ *       write that fails throws, and the record stays unsettled.
+ *   <li>A {@link TransientFailure} (or a schema registry that cannot be reached) is never dead-lettered: the error
+ *       handler commits the records before it and consumes again from it, backing off up to 10 s between tries,
+ *       for as long as it takes.
+ *   <li>Anything else is retried on the service's {@code backOff}, then dead-lettered.
+ * </ul>
+ *
+ * <p>Closing the policy closes the producer it made for raw bytes.
  */
-public final class DeadLetterPolicy {
-
-    public static final String REASON_HEADER = "switchboard-reason";
+public final class DeadLetterPolicy implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterPolicy.class);
 
+    private final String stage;
     private final String deadLetterTopic;
     private final Function<Throwable, String> reason;
     private BiConsumer<Throwable, Headers> extraHeaders = (e, headers) -> {};
     private BiConsumer<ConsumerRecord<?, ?>, String> onDeadLetter = (record, reason) -> {};
+    private Function<Object, String> eventId = value -> null;
     private final List<Class<? extends Exception>> notRetryable = new ArrayList<>();
+    private final List<DefaultKafkaProducerFactory<?, ?>> factories = new ArrayList<>();
 
     /**
+     * @param stage the stage that writes these dead letters ({@code router}, {@code publisher})
      * @param deadLetterTopic where failed records go
      * @param reason the reason code for a failure (a bounded set: it labels metrics too)
      */
-    public DeadLetterPolicy(String deadLetterTopic, Function<Throwable, String> reason) {
+    public DeadLetterPolicy(String stage, String deadLetterTopic, Function<Throwable, String> reason) {
+        this.stage = stage;
         this.deadLetterTopic = deadLetterTopic;
         this.reason = reason;
     }
@@ -57,17 +77,27 @@ public final class DeadLetterPolicy {
         return this;
     }
 
-    /** Called once per dead letter, with the reason: the place for a metric. */
+    /** Called once per dead letter that Kafka acknowledged, with the reason: the place for a metric. */
     public DeadLetterPolicy onDeadLetter(BiConsumer<ConsumerRecord<?, ?>, String> onDeadLetter) {
         this.onDeadLetter = onDeadLetter;
         return this;
     }
 
-    /** Failures that retrying cannot fix (bad data): dead-lettered at once. */
+    /** How to read the event id from a decoded record value (null when it has none). */
+    public DeadLetterPolicy eventId(Function<Object, String> eventId) {
+        this.eventId = eventId;
+        return this;
+    }
+
+    /** Failures that retrying cannot fix (bad data): dead-lettered at once when they reach the error handler. */
     @SafeVarargs
     public final DeadLetterPolicy notRetryable(Class<? extends Exception>... types) {
         notRetryable.addAll(List.of(types));
         return this;
+    }
+
+    public String deadLetterTopic() {
+        return deadLetterTopic;
     }
 
     /** The error handler for the service's listener container. */
@@ -76,11 +106,36 @@ public final class DeadLetterPolicy {
         return errorHandler(recoverer(template, kafkaProperties), backOff);
     }
 
-    /** The error handler for the service's listener container, dead-lettering through {@code recoverer}. */
+    /**
+     * The error handler for the service's listener container, dead-lettering through {@code recoverer}: transient
+     * failures are retried from the failing record without end; others on {@code backOff}, then dead-lettered.
+     */
     public DefaultErrorHandler errorHandler(DeadLetterPublishingRecoverer recoverer, BackOff backOff) {
         DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
         notRetryable.forEach(handler::addNotRetryableExceptions);
+        BackOff untilItWorks = untilItWorks();
+        handler.setBackOffFunction((record, e) -> isTransient(e) ? untilItWorks : null);
+        // the listener says what failed in one line; the handler's own ERROR with a stack trace per retry
+        // flooded the logs (150 bad rows wrote about 9,000 lines)
+        handler.setLogLevel(KafkaException.Level.DEBUG);
         return handler;
+    }
+
+    /** 200 ms doubling to 10 s, without end. */
+    static BackOff untilItWorks() {
+        ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
+        backOff.setMaxInterval(10_000);
+        backOff.setMaxElapsedTime(Long.MAX_VALUE);
+        return backOff;
+    }
+
+    /** True for failures outside the record's data: retried, never dead-lettered. */
+    public static boolean isTransient(Throwable e) {
+        if (find(e, TransientFailure.class) != null) {
+            return true;
+        }
+        WireFormatException wire = find(e, WireFormatException.class);
+        return wire != null && wire.isTransient();
     }
 
     /**
@@ -92,35 +147,74 @@ public final class DeadLetterPolicy {
             KafkaTemplate<Object, Object> template, KafkaProperties kafkaProperties) {
         Map<String, Object> rawConfig = new LinkedHashMap<>(kafkaProperties.buildProducerProperties());
         rawConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        DefaultKafkaProducerFactory<Object, byte[]> raw = new DefaultKafkaProducerFactory<>(rawConfig);
+        factories.add(raw);
         Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
         // undecodable records arrive as their raw bytes; everything else is re-serialized as it was read
-        templates.put(byte[].class, new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(rawConfig)));
+        templates.put(byte[].class, new KafkaTemplate<>(raw));
         templates.put(Object.class, template);
-        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(
-                templates, (record, e) -> new TopicPartition(deadLetterTopic, record.partition()));
+        // partition -1: the producer picks it by key, so the dead-letter topic needs no particular partition count
+        DeadLetterPublishingRecoverer recoverer =
+                new DeadLetterPublishingRecoverer(templates, (record, e) -> new TopicPartition(deadLetterTopic, -1)) {
+                    @Override
+                    public void accept(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer, Exception e) {
+                        super.accept(record, consumer, e); // throws when Kafka did not acknowledge the write
+                        String code = reason.apply(e);
+                        onDeadLetter.accept(record, code);
+                        log.warn(
+                                "dead-lettered event {} from {}-{}@{} to {}: {} ({})",
+                                eventIdOf(record),
+                                record.topic(),
+                                record.partition(),
+                                record.offset(),
+                                deadLetterTopic,
+                                code,
+                                reasonText(e));
+                    }
+                };
         recoverer.setFailIfSendResultIsError(true);
         recoverer.setHeadersFunction((record, e) -> {
-            String code = reason.apply(e);
             RecordHeaders headers = new RecordHeaders();
-            headers.add(REASON_HEADER, code.getBytes(StandardCharsets.UTF_8));
+            DeadLetterHeaders.add(headers, stage, reason.apply(e), reasonText(e), eventIdOf(record));
             extraHeaders.accept(e, headers);
-            onDeadLetter.accept(record, code);
-            log.warn(
-                    "dead-lettering {}-{}@{} to {}: {} ({})",
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    deadLetterTopic,
-                    code,
-                    rootMessage(e));
             return headers;
         });
         return recoverer;
     }
 
+    private String eventIdOf(ConsumerRecord<?, ?> record) {
+        Object value = record.value();
+        if (value == null || value instanceof byte[]) {
+            return null;
+        }
+        try {
+            return eventId.apply(value);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The reason in words: the message of the first failure in the chain that is not one of spring-kafka's
+     * wrappers (whose message is a generic "listener failed").
+     */
+    public static String reasonText(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ListenerExecutionFailedException
+                    || t instanceof BatchListenerFailedException
+                    || t instanceof TimestampedException) {
+                continue;
+            }
+            if (t.getMessage() != null) {
+                return t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
+    }
+
     /** The first cause of {@code type} in the chain, or null. */
     public static <T extends Throwable> T find(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (type.isInstance(t)) {
                 return type.cast(t);
             }
@@ -128,11 +222,9 @@ public final class DeadLetterPolicy {
         return null;
     }
 
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage();
+    @Override
+    public void close() {
+        factories.forEach(DefaultKafkaProducerFactory::destroy);
+        factories.clear();
     }
 }

@@ -35,4 +35,12 @@ public class WireFormatException extends SerializationException {
     public Reason reason() {
         return reason;
     }
+
+    /**
+     * True when the bytes may be fine and only their decoding failed for now (the registry could not be reached):
+     * such a record is retried, never dead-lettered.
+     */
+    public boolean isTransient() {
+        return reason == Reason.REGISTRY_UNAVAILABLE;
+    }
 }
