@@ -2,9 +2,11 @@ package io.switchboard.publisher.config;
 
 import io.switchboard.kafka.DeadLetterPolicy;
 import io.switchboard.kafka.TopicSettings;
-import io.switchboard.publisher.ingest.CircuitOpenException;
+import io.switchboard.publisher.ingest.ChannelPublishListener;
+import io.switchboard.publisher.ingest.OrderedDelivery;
 import io.switchboard.publisher.ingest.PublishFailedException;
 import io.switchboard.publisher.ingest.PublisherMetrics;
+import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.wire.WireFormatException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -22,14 +24,15 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.util.backoff.ExponentialBackOff;
-import org.springframework.util.backoff.FixedBackOff;
 
 /**
- * Topics and the one failure policy of the publisher. Pusher's answers are settled by the listener itself
- * (OrderedDelivery: retried through resilience4j, then dead-lettered through {@link #deadLetters}); what reaches the
- * error handler is an undecodable record (dead-lettered at once), an open circuit breaker (consumed again, never
- * dead-lettered, for as long as it takes) or an unexpected failure (retried with backoff for two minutes, then
- * dead-lettered as UNEXPECTED).
+ * Topics, the listener and the one failure policy of the publisher. The listener settles every record itself:
+ * Pusher's answers through OrderedDelivery (retried through resilience4j, then dead-lettered through
+ * {@link #deadLetters}), undecodable records dead-lettered at once. What reaches the error handler is either a
+ * {@link io.switchboard.kafka.TransientFailure} at the first unsettled record (the circuit breaker is open, a
+ * dead-letter write failed, the schema registry is unreachable: the records before it are committed, it and the
+ * rest are consumed again after a backoff, for as long as it takes, never dead-lettered) or an unexpected failure
+ * (retried with backoff for two minutes, then dead-lettered as UNEXPECTED).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(TopicSettings.class)
@@ -70,9 +73,11 @@ public class KafkaConfig {
         return topics.topic(properties.deadLetterTopic());
     }
 
-    @Bean
+    /** A bean, so that Spring closes it (and the producer it makes for raw bytes) with the context. */
+    @Bean(destroyMethod = "close")
     DeadLetterPolicy deadLetterPolicy(PublisherProperties properties, PublisherMetrics metrics) {
-        return new DeadLetterPolicy(properties.deadLetterTopic(), KafkaConfig::reason)
+        return new DeadLetterPolicy("publisher", properties.deadLetterTopic(), KafkaConfig::reason)
+                .eventId(value -> ((ChannelPublish) value).getEventId())
                 .extraHeaders((e, headers) -> {
                     PublishFailedException failure = DeadLetterPolicy.find(e, PublishFailedException.class);
                     if (failure != null) {
@@ -87,8 +92,8 @@ public class KafkaConfig {
                                 bytes(Integer.toString(failure.result().attempts())));
                     }
                 })
-                .onDeadLetter((record, reason) -> metrics.deadLettered(reason))
-                .notRetryable(WireFormatException.class);
+                // called only once Kafka acknowledged the dead letter
+                .onDeadLetter((record, reason) -> metrics.deadLettered(reason));
     }
 
     @Bean
@@ -98,15 +103,17 @@ public class KafkaConfig {
     }
 
     @Bean
+    ChannelPublishListener channelPublishListener(OrderedDelivery delivery, DeadLetterPublishingRecoverer deadLetters) {
+        return new ChannelPublishListener(delivery, deadLetters);
+    }
+
+    /** Transient failures are retried from the first unsettled record without end (DeadLetterPolicy). */
+    @Bean
     DefaultErrorHandler errorHandler(DeadLetterPolicy policy, DeadLetterPublishingRecoverer deadLetters) {
         ExponentialBackOff unexpected = new ExponentialBackOff(500, 2.0);
         unexpected.setMaxInterval(10_000);
         unexpected.setMaxElapsedTime(120_000);
-        DefaultErrorHandler handler = policy.errorHandler(deadLetters, unexpected);
-        FixedBackOff untilClosed = new FixedBackOff(500, FixedBackOff.UNLIMITED_ATTEMPTS);
-        handler.setBackOffFunction(
-                (record, e) -> DeadLetterPolicy.find(e, CircuitOpenException.class) != null ? untilClosed : null);
-        return handler;
+        return policy.errorHandler(deadLetters, unexpected);
     }
 
     static String reason(Throwable e) {

@@ -30,17 +30,45 @@ public record PublisherProperties(
         @DefaultValue Retry retry,
         @DefaultValue CircuitBreaker circuitBreaker) {
 
+    private static final String PREFIX = "switchboard.publisher.";
+
     public PublisherProperties {
-        if (maxInFlight < 1) {
-            throw new IllegalArgumentException("switchboard.publisher.max-in-flight must be at least 1");
+        notBlank("input-topic", inputTopic);
+        notBlank("dead-letter-topic", deadLetterTopic);
+        if (inputTopic.equals(deadLetterTopic)) {
+            throw invalid("dead-letter-topic", deadLetterTopic, "must differ from " + PREFIX + "input-topic");
         }
-        if (ioThreads < 1) {
-            throw new IllegalArgumentException("switchboard.publisher.io-threads must be at least 1");
-        }
+        positive("request-timeout", requestTimeout);
+        atLeast("max-in-flight (SWITCHBOARD_PUBLISH_MAX_IN_FLIGHT)", maxInFlight, 1);
+        atLeast("io-threads (SWITCHBOARD_PUBLISH_IO_THREADS)", ioThreads, 1);
         if (maxMessagesPerSecond != 0 && maxMessagesPerSecond < 100) {
-            throw new IllegalArgumentException(
-                    "switchboard.publisher.max-messages-per-second must be 0 (no limit) or at least 100");
+            throw invalid(
+                    "max-messages-per-second (PUSHER_MAX_MESSAGES_PER_SECOND)",
+                    maxMessagesPerSecond,
+                    "must be 0 (no limit) or at least 100, since one trigger may carry 100 channels");
         }
+    }
+
+    private static void notBlank(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw invalid(name, value, "must be set");
+        }
+    }
+
+    private static void positive(String name, Duration value) {
+        if (value == null || value.isZero() || value.isNegative()) {
+            throw invalid(name, value, "must be a positive duration, such as 200ms or 5s");
+        }
+    }
+
+    private static void atLeast(String name, int value, int min) {
+        if (value < min) {
+            throw invalid(name, value, "must be at least " + min);
+        }
+    }
+
+    private static IllegalArgumentException invalid(String name, Object value, String rule) {
+        return new IllegalArgumentException(PREFIX + name + " " + rule + ", not " + value);
     }
 
     /**
@@ -54,7 +82,18 @@ public record PublisherProperties(
             @DefaultValue("8") int maxAttempts,
             @DefaultValue("200ms") Duration initialBackoff,
             @DefaultValue("5s") Duration maxBackoff,
-            @DefaultValue("60s") Duration retryAfterCap) {}
+            @DefaultValue("60s") Duration retryAfterCap) {
+
+        public Retry {
+            atLeast("retry.max-attempts", maxAttempts, 1);
+            positive("retry.initial-backoff", initialBackoff);
+            positive("retry.max-backoff", maxBackoff);
+            if (maxBackoff.compareTo(initialBackoff) < 0) {
+                throw invalid("retry.max-backoff", maxBackoff, "must be at least " + PREFIX + "retry.initial-backoff");
+            }
+            positive("retry.retry-after-cap", retryAfterCap);
+        }
+    }
 
     /**
      * @param failureRatePercent the share of failed calls (5xx, timeouts, connection errors; not 429 or 4xx) in the
@@ -69,5 +108,16 @@ public record PublisherProperties(
             @DefaultValue("20") int window,
             @DefaultValue("4") int minimumCalls,
             @DefaultValue("5s") Duration openWait,
-            @DefaultValue("3") int halfOpenCalls) {}
+            @DefaultValue("3") int halfOpenCalls) {
+
+        public CircuitBreaker {
+            if (failureRatePercent < 1 || failureRatePercent > 100) {
+                throw invalid("circuit-breaker.failure-rate-percent", failureRatePercent, "must be from 1 to 100");
+            }
+            atLeast("circuit-breaker.window", window, 1);
+            atLeast("circuit-breaker.minimum-calls", minimumCalls, 1);
+            positive("circuit-breaker.open-wait", openWait);
+            atLeast("circuit-breaker.half-open-calls", halfOpenCalls, 1);
+        }
+    }
 }

@@ -19,6 +19,21 @@ public record PusherProperties(
         @DefaultValue("https") String scheme,
         @DefaultValue("false") boolean dryRun) {
 
+    public PusherProperties {
+        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
+            throw new IllegalArgumentException(
+                    "switchboard.pusher.scheme (PUSHER_SCHEME) must be http or https, not " + scheme);
+        }
+        if (port != null && (port < 1 || port > 65535)) {
+            throw new IllegalArgumentException(
+                    "switchboard.pusher.port (PUSHER_PORT) must be from 1 to 65535, not " + port);
+        }
+        if (!notBlank(host) && !notBlank(cluster)) {
+            throw new IllegalArgumentException(
+                    "switchboard.pusher.cluster (PUSHER_CLUSTER) must be set when switchboard.pusher.host is not");
+        }
+    }
+
     public boolean configured() {
         return notBlank(appId) && notBlank(key) && notBlank(secret);
     }

@@ -57,22 +57,7 @@ public class ResilienceConfig {
     @Bean
     CircuitBreaker pusherCircuitBreaker(
             CircuitBreakerRegistry registry, PublisherProperties properties, KafkaListenerEndpointRegistry containers) {
-        PublisherProperties.CircuitBreaker settings = properties.circuitBreaker();
-        CircuitBreaker breaker = registry.circuitBreaker(
-                "pusher",
-                CircuitBreakerConfig.custom()
-                        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                        .slidingWindowSize(settings.window())
-                        .minimumNumberOfCalls(settings.minimumCalls())
-                        .failureRateThreshold(settings.failureRatePercent())
-                        .waitDurationInOpenState(settings.openWait())
-                        .permittedNumberOfCallsInHalfOpenState(settings.halfOpenCalls())
-                        .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                        // Pusher being down or unreachable, not our data being refused, and not its rate limit
-                        .recordResult(result -> result instanceof PublishOutcome outcome
-                                && outcome.kind() == PublishOutcome.Kind.TRANSIENT
-                                && !Integer.valueOf(429).equals(outcome.httpStatus()))
-                        .build());
+        CircuitBreaker breaker = registry.circuitBreaker("pusher", circuitBreakerConfig(properties.circuitBreaker()));
         breaker.getEventPublisher().onStateTransition(event -> {
             MessageListenerContainer container = containers.getListenerContainer("publisher");
             CircuitBreaker.State to = event.getStateTransition().getToState();
@@ -91,21 +76,42 @@ public class ResilienceConfig {
 
     @Bean
     Retry pusherRetry(PublisherProperties properties, PublisherMetrics metrics, MeterRegistry meters) {
-        PublisherProperties.Retry settings = properties.retry();
         RetryRegistry registry = RetryRegistry.ofDefaults();
         TaggedRetryMetrics.ofRetryRegistry(registry).bindTo(meters);
-        Retry retry = registry.retry(
-                "pusher",
-                RetryConfig.<PublishOutcome>custom()
-                        .maxAttempts(settings.maxAttempts())
-                        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
-                                settings.initialBackoff(), 2.0, 0.5, settings.maxBackoff()))
-                        .retryOnResult(outcome -> outcome.kind() == PublishOutcome.Kind.TRANSIENT)
-                        // the only exception is the open circuit breaker's: that is a pause, not a failure
-                        .retryOnException(e -> false)
-                        .build());
+        Retry retry = registry.retry("pusher", retryConfig(properties.retry()));
         retry.getEventPublisher().onRetry(event -> metrics.retry());
         return retry;
+    }
+
+    /**
+     * What counts against Pusher: 5xx, timeouts and connection errors (Pusher being down or unreachable), not our
+     * data being refused and not its rate limit (429).
+     */
+    public static CircuitBreakerConfig circuitBreakerConfig(PublisherProperties.CircuitBreaker settings) {
+        return CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(settings.window())
+                .minimumNumberOfCalls(settings.minimumCalls())
+                .failureRateThreshold(settings.failureRatePercent())
+                .waitDurationInOpenState(settings.openWait())
+                .permittedNumberOfCallsInHalfOpenState(settings.halfOpenCalls())
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .recordResult(result -> result instanceof PublishOutcome outcome
+                        && outcome.kind() == PublishOutcome.Kind.TRANSIENT
+                        && !Integer.valueOf(429).equals(outcome.httpStatus()))
+                .build();
+    }
+
+    /** Transient outcomes are retried with exponential backoff and ±50% jitter; permanent ones are not. */
+    public static RetryConfig retryConfig(PublisherProperties.Retry settings) {
+        return RetryConfig.<PublishOutcome>custom()
+                .maxAttempts(settings.maxAttempts())
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
+                        settings.initialBackoff(), 2.0, 0.5, settings.maxBackoff()))
+                .retryOnResult(outcome -> outcome.kind() == PublishOutcome.Kind.TRANSIENT)
+                // the only exception is the open circuit breaker's: that is a pause, not a failure
+                .retryOnException(e -> false)
+                .build();
     }
 
     /** Null when {@code max-messages-per-second} is 0. */

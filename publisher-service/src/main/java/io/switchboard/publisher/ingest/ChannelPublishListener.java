@@ -1,8 +1,11 @@
 package io.switchboard.publisher.ingest;
 
+import io.switchboard.kafka.DeadLetterPolicy;
+import io.switchboard.kafka.TransientFailure;
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.wire.WireFormatException;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.core.log.LogAccessor;
@@ -10,44 +13,78 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.kafka.support.serializer.SerializationUtils;
-import org.springframework.stereotype.Component;
 
 /**
- * Consumes realtime.publish a poll at a time and hands it to {@link OrderedDelivery}; returns only when every
- * record is settled (accepted by Pusher, or dead-lettered), so offsets are committed only for settled records.
- * Anything else stops the batch at a record index, and the error handler takes it from there (KafkaConfig): the
- * records before it are committed, it and the rest are consumed again.
+ * Consumes realtime.publish a poll at a time and settles every record itself: decodable records through
+ * {@link OrderedDelivery} (accepted by Pusher, or dead-lettered), undecodable ones dead-lettered at once as
+ * NOT_DESERIALIZABLE. It returns only when every record is settled, so the poll's offsets are committed only then.
+ *
+ * <p>One rule for every failure that leaves a record unsettled (Pusher's circuit is open, a dead-letter write
+ * failed, the schema registry could not be reached): it throws at the first unsettled record with a
+ * {@link TransientFailure}, and the error handler (KafkaConfig) commits the records before it and consumes it and
+ * the rest again after a backoff, for as long as it takes. Such a record is never dead-lettered.
  */
-@Component
 public class ChannelPublishListener {
 
     private static final LogAccessor LOG = new LogAccessor(LogFactory.getLog(ChannelPublishListener.class));
 
     private final OrderedDelivery delivery;
+    private final BiConsumer<ConsumerRecord<?, ?>, Exception> deadLetters;
 
-    public ChannelPublishListener(OrderedDelivery delivery) {
+    /**
+     * @param deadLetters writes a record to the dead-letter topic and returns once Kafka acknowledged the write
+     */
+    public ChannelPublishListener(OrderedDelivery delivery, BiConsumer<ConsumerRecord<?, ?>, Exception> deadLetters) {
         this.delivery = delivery;
+        this.deadLetters = deadLetters;
     }
 
-    @KafkaListener(id = "publisher", topics = "${switchboard.publisher.input-topic}", batch = "true")
+    // id "publisher" names the container (the breaker pauses it); the group is the configured one, not the id
+    @KafkaListener(
+            id = "publisher",
+            groupId = "${spring.kafka.consumer.group-id}",
+            topics = "${switchboard.publisher.input-topic}",
+            batch = "true")
     public void onPublish(List<ConsumerRecord<String, ChannelPublish>> records) throws InterruptedException {
-        int undecodable = 0;
-        while (undecodable < records.size() && records.get(undecodable).value() != null) {
-            undecodable++;
+        int from = 0;
+        while (from < records.size()) {
+            int undecodable = from;
+            while (undecodable < records.size() && records.get(undecodable).value() != null) {
+                undecodable++;
+            }
+            // a poll without undecodable records (the usual case) is delivered whole, in one call
+            OrderedDelivery.Result result = delivery.deliver(
+                    from == 0 && undecodable == records.size() ? records : records.subList(from, undecodable));
+            if (!result.settled()) {
+                throw unsettled(from + result.firstUnsettled(), result.cause());
+            }
+            if (undecodable < records.size()) {
+                deadLetterUndecodable(records.get(undecodable), undecodable);
+            }
+            from = undecodable + 1;
         }
-        int unsettled;
+    }
+
+    private void deadLetterUndecodable(ConsumerRecord<String, ChannelPublish> record, int index) {
+        RuntimeException failure = failure(record);
+        WireFormatException wire = DeadLetterPolicy.find(failure, WireFormatException.class);
+        if (wire != null && wire.isTransient()) {
+            // the bytes may be fine: the registry could not be reached to read them. Not the record's fault
+            throw unsettled(
+                    index, new TransientFailure("cannot decode the record for now: " + wire.getMessage(), wire));
+        }
         try {
-            unsettled = delivery.deliver(records.subList(0, undecodable));
-        } catch (OrderedDelivery.Interrupted e) {
-            throw new BatchListenerFailedException(e.getMessage(), e.getCause(), e.index());
+            deadLetters.accept(record, failure);
+        } catch (RuntimeException e) {
+            throw unsettled(
+                    index,
+                    new TransientFailure(
+                            "writing an undecodable record to the dead-letter topic failed: " + e.getMessage(), e));
         }
-        if (unsettled >= 0) {
-            throw new BatchListenerFailedException("circuit open", new CircuitOpenException(), unsettled);
-        }
-        if (undecodable < records.size()) {
-            ConsumerRecord<String, ChannelPublish> record = records.get(undecodable);
-            throw new BatchListenerFailedException("undecodable record", failure(record), undecodable);
-        }
+    }
+
+    private static BatchListenerFailedException unsettled(int index, TransientFailure cause) {
+        return new BatchListenerFailedException(cause.getMessage(), cause, index);
     }
 
     /** Why a record has no value: the deserializer's failure, or a tombstone. */

@@ -1,5 +1,6 @@
 package io.switchboard.publisher.ingest;
 
+import io.switchboard.kafka.TransientFailure;
 import io.switchboard.publisher.dedupe.DedupeStore;
 import io.switchboard.publisher.publish.Dispatcher;
 import io.switchboard.publisher.publish.PusherMessage;
@@ -19,8 +20,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * are sorted into one queue per key; the head of every queue is offered to the dispatcher, and a key's next record
  * is offered as soon as the previous one is settled (so no two records of a key are ever in flight together, and
  * no key waits for another). A record is settled when Pusher accepted it (then it is recorded in the dedupe store)
- * or when it was dead-lettered. When the circuit breaker is open, nothing more is offered, what is in flight is awaited, and the
- * first record that is not settled is reported: it and everything after it must be consumed again.
+ * or when Kafka acknowledged its dead letter.
+ *
+ * <p>One rule for every failure that leaves a record unsettled (the circuit breaker opened, a dead-letter write
+ * failed): nothing more is offered, what is in flight is awaited (and recorded if Pusher accepted it), and the
+ * first record that is not settled is reported with a {@link TransientFailure}. It and everything after it must
+ * be consumed again; nothing after it may be committed, whichever key it belongs to.
  */
 public final class OrderedDelivery {
 
@@ -43,32 +48,30 @@ public final class OrderedDelivery {
         this.metrics = metrics;
     }
 
-    /** Thrown when a record could not be settled (dead-lettering failed): the index says which. */
-    public static final class Interrupted extends RuntimeException {
-        private final int index;
+    /**
+     * What became of a poll: every record settled ({@link #SETTLED}), or the index of the first record that is
+     * not, and why (a transient failure: the records from it onwards are consumed again, never dead-lettered).
+     */
+    public record Result(int firstUnsettled, TransientFailure cause) {
 
-        Interrupted(int index, RuntimeException cause) {
-            super(cause.getMessage(), cause);
-            this.index = index;
-        }
+        public static final Result SETTLED = new Result(-1, null);
 
-        public int index() {
-            return index;
+        public boolean settled() {
+            return firstUnsettled < 0;
         }
     }
 
-    /**
-     * Delivers the records; returns -1 when all are settled, or the index of the first one that is not (the
-     * circuit breaker opened).
-     */
-    public int deliver(List<ConsumerRecord<String, ChannelPublish>> records) throws InterruptedException {
+    /** Delivers the records and returns when every one is settled, or when delivery stopped (see {@link Result}). */
+    public Result deliver(List<ConsumerRecord<String, ChannelPublish>> records) throws InterruptedException {
         return new Poll(records).deliver();
     }
 
     /**
      * One poll's delivery: a queue of record indexes per key, what is settled, what is in flight, and the dedupe
-     * state. The store is asked once at the start; what this poll delivers is remembered (so an event that appears
-     * twice in one poll goes once) and written to the store once per round of Pusher's answers.
+     * state. Dedupe is per (event id, channel), as in the store: the store is asked once at the start (for the union
+     * of an event's channels when its id comes more than once); what this poll delivers is remembered, so an event
+     * that appears twice in one poll reaches each of its channels once, and the union of its channels; it is written
+     * to the store once per round of Pusher's answers.
      */
     private final class Poll {
         private final List<ConsumerRecord<String, ChannelPublish>> records;
@@ -84,6 +87,8 @@ public final class OrderedDelivery {
         private final Map<String, List<String>> deliveredHere;
 
         private Map<String, List<String>> unrecorded = new LinkedHashMap<>();
+        /** Why delivery stopped (nothing more is offered); null while it goes on. */
+        private TransientFailure stopped;
 
         Poll(List<ConsumerRecord<String, ChannelPublish>> records) {
             this.records = records;
@@ -105,26 +110,29 @@ public final class OrderedDelivery {
                     nextOfKey[last] = i;
                 }
                 ChannelPublish publish = records.get(i).value();
-                if (question.putIfAbsent(publish.getEventId(), publish.getChannels()) != null) {
+                List<String> before = question.putIfAbsent(publish.getEventId(), publish.getChannels());
+                if (before != null) {
                     repeats = true;
+                    if (!before.containsAll(publish.getChannels())) { // ask about every channel of the event
+                        question.put(publish.getEventId(), union(before, publish.getChannels()));
+                    }
                 }
             }
             this.deliveredHere = repeats ? new HashMap<>(capacity) : null;
             this.undeliveredAtStart = dedupe.undelivered(question);
         }
 
-        int deliver() throws InterruptedException {
+        Result deliver() throws InterruptedException {
             heads.forEach(this::offerNext);
-            boolean circuitOpen = false;
             try {
                 for (Dispatcher.Settled done = session.next(); done != null; done = session.next()) {
                     int index = sent.remove(done.message());
                     if (done.result().status() == SendResult.Status.CIRCUIT_OPEN) {
-                        circuitOpen = true; // stop offering; what is in flight still comes back
+                        stop(new CircuitOpenException()); // what is in flight still comes back
                         continue;
                     }
                     settle(index, done.message(), done.result());
-                    if (!circuitOpen) {
+                    if (stopped == null) {
                         offerNext(nextOfKey[index]);
                     }
                     if (!session.ready()) {
@@ -132,14 +140,20 @@ public final class OrderedDelivery {
                     }
                 }
             } finally {
-                record(); // also when dead-lettering failed: what Pusher accepted is remembered
+                record(); // also when delivery stopped: what Pusher accepted is remembered
             }
             for (int i = 0; i < settled.length; i++) {
                 if (!settled[i]) {
-                    return i;
+                    return new Result(i, stopped);
                 }
             }
-            return -1;
+            return Result.SETTLED;
+        }
+
+        private void stop(TransientFailure why) {
+            if (stopped == null) {
+                stopped = why;
+            }
         }
 
         /**
@@ -161,10 +175,15 @@ public final class OrderedDelivery {
 
         /** The message for the channels this event has not reached yet, or null when it reached them all. */
         private PusherMessage undelivered(ChannelPublish publish) {
-            List<String> channels = undeliveredAtStart.getOrDefault(publish.getEventId(), publish.getChannels());
-            List<String> here = deliveredHere == null ? null : deliveredHere.get(publish.getEventId());
-            if (here != null) {
-                channels = channels.stream().filter(c -> !here.contains(c)).toList();
+            List<String> atStart = undeliveredAtStart.getOrDefault(publish.getEventId(), publish.getChannels());
+            List<String> channels = atStart;
+            if (deliveredHere != null) {
+                // some event id comes twice in this poll: the store was asked about the union of its channels, and
+                // this record may have reached some of its own already
+                List<String> here = deliveredHere.getOrDefault(publish.getEventId(), List.of());
+                channels = publish.getChannels().stream()
+                        .filter(c -> atStart.contains(c) && !here.contains(c))
+                        .toList();
             }
             metrics.dedupeHits(publish.getChannels().size() - channels.size());
             if (channels.isEmpty()) {
@@ -187,7 +206,8 @@ public final class OrderedDelivery {
                 try {
                     deadLetters.accept(record, new PublishFailedException(message.eventId(), result));
                 } catch (RuntimeException e) {
-                    throw new Interrupted(index, e);
+                    stop(new DeadLetterWriteFailed(message.eventId(), e)); // not settled: consumed again
+                    return;
                 }
             }
             settled[index] = true;
@@ -201,6 +221,12 @@ public final class OrderedDelivery {
                 dedupe.delivered(deliveries);
             }
         }
+    }
+
+    private static List<String> union(List<String> a, List<String> b) {
+        List<String> both = new ArrayList<>(a);
+        b.stream().filter(c -> !a.contains(c)).forEach(both::add);
+        return both;
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -2,7 +2,9 @@ package io.switchboard.publisher.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.switchboard.kafka.TransientFailure;
 import io.switchboard.publisher.dedupe.InMemoryDedupeStore;
 import io.switchboard.publisher.publish.Dispatcher;
 import io.switchboard.publisher.publish.PublishOutcome;
@@ -99,9 +101,9 @@ class OrderedDeliveryTest {
     void deliversEveryRecordOnceInOrderPerKeyWithKeysInParallel() throws Exception {
         List<ConsumerRecord<String, ChannelPublish>> records = records(37, 6);
 
-        int unsettled = delivery(slowPusher(m -> false)).deliver(records);
+        OrderedDelivery.Result result = delivery(slowPusher(m -> false)).deliver(records);
 
-        assertThat(unsettled).isEqualTo(-1);
+        assertThat(result).isEqualTo(OrderedDelivery.Result.SETTLED);
         assertThat(accepted).hasSize(records.size());
         assertThat(overlaps).as("two events of one key in flight together").hasValue(0);
         Map<String, List<String>> perKey = accepted.stream()
@@ -117,9 +119,10 @@ class OrderedDeliveryTest {
         delivery(slowPusher(m -> false)).deliver(records);
         accepted.clear();
 
-        int unsettled = delivery(slowPusher(m -> false)).deliver(records); // the same poll, consumed again
+        OrderedDelivery.Result result =
+                delivery(slowPusher(m -> false)).deliver(records); // the same poll, consumed again
 
-        assertThat(unsettled).isEqualTo(-1);
+        assertThat(result).isEqualTo(OrderedDelivery.Result.SETTLED);
         assertThat(accepted).isEmpty();
     }
 
@@ -129,9 +132,9 @@ class OrderedDeliveryTest {
         ConsumerRecord<String, ChannelPublish> first = records.get(0);
         records.add(new ConsumerRecord<>(first.topic(), first.partition(), 99, first.key(), first.value()));
 
-        int unsettled = delivery(slowPusher(m -> false)).deliver(records);
+        OrderedDelivery.Result result = delivery(slowPusher(m -> false)).deliver(records);
 
-        assertThat(unsettled).isEqualTo(-1);
+        assertThat(result).isEqualTo(OrderedDelivery.Result.SETTLED);
         assertThat(accepted)
                 .extracting(PusherMessage::eventId)
                 .containsOnlyOnce(first.value().getEventId());
@@ -143,10 +146,10 @@ class OrderedDeliveryTest {
     void aRefusedEventIsDeadLetteredAndTheNextOfItsKeyStillGoes() throws Exception {
         List<ConsumerRecord<String, ChannelPublish>> records = records(3, 3);
 
-        int unsettled =
+        OrderedDelivery.Result result =
                 delivery(slowPusher(m -> m.eventId().equals("audit-1#1"))).deliver(records);
 
-        assertThat(unsettled).isEqualTo(-1);
+        assertThat(result).isEqualTo(OrderedDelivery.Result.SETTLED);
         assertThat(deadLettered)
                 .extracting(r -> ((ChannelPublish) r.value()).getEventId())
                 .containsExactly("audit-1#1");
@@ -156,12 +159,104 @@ class OrderedDeliveryTest {
     @Test
     void anOpenCircuitStopsDeliveryAndNamesTheFirstRecordToConsumeAgain() throws Exception {
         List<ConsumerRecord<String, ChannelPublish>> records = records(2, 3);
-        fixture.breaker.transitionToOpenState();
+        AtomicInteger calls = new AtomicInteger();
+        // Pusher is down: the breaker opens on real failures (4 of them), not by decree
+        PusherGateway down = request -> {
+            calls.incrementAndGet();
+            return CompletableFuture.completedFuture(PublishOutcome.fromHttp(503, "unavailable"));
+        };
 
-        int unsettled = delivery(slowPusher(m -> false)).deliver(records);
+        OrderedDelivery.Result result = delivery(down).deliver(records);
 
-        assertThat(unsettled).isZero();
+        assertThat(fixture.breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(calls).as("requests before the breaker opened").hasValueGreaterThanOrEqualTo(4);
+        assertThat(result.firstUnsettled()).isZero();
+        assertThat(result.cause()).isInstanceOf(CircuitOpenException.class).isInstanceOf(TransientFailure.class);
         assertThat(accepted).isEmpty();
         assertThat(deadLettered).isEmpty();
+    }
+
+    /**
+     * Regression (issue 13, item 3): "the publisher can commit records it never delivered". A dead-letter write
+     * failed and the failing record's index was reported at once, while records before it (of other keys) were
+     * still in flight or queued; spring-kafka commits every index before the reported one, so they were skipped.
+     */
+    @Test
+    void aFailedDeadLetterWriteCommitsNothingPastTheFirstUnsettledRecord() throws Exception {
+        // index 0: slow-0#0, answered after 200 ms; index 1: slow-0#1, queued behind it; index 2: bad-0#0, refused
+        // at once, and its dead letter cannot be written
+        List<ConsumerRecord<String, ChannelPublish>> records = List.of(
+                record("slow-0", "slow-0#0", 0), record("slow-0", "slow-0#1", 1), record("bad-0", "bad-0#0", 2));
+        PusherGateway pusher = request -> {
+            if (request.messages().stream().anyMatch(m -> m.eventId().startsWith("bad"))) {
+                return CompletableFuture.completedFuture(PublishOutcome.fromHttp(413, "too big"));
+            }
+            return CompletableFuture.supplyAsync(
+                    () -> {
+                        accepted.addAll(request.messages());
+                        return PublishOutcome.delivered(200);
+                    },
+                    CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
+        };
+        OrderedDelivery delivery = new OrderedDelivery(
+                new Dispatcher(fixture.sender(pusher), 8),
+                dedupe,
+                (record, e) -> {
+                    throw new IllegalStateException("the dead-letter topic did not acknowledge");
+                },
+                metrics);
+
+        OrderedDelivery.Result result = delivery.deliver(records);
+
+        // what was in flight was awaited; nothing more was offered; the first unsettled record is slow-0#1, which
+        // was never sent: consumption resumes from it, so it is not skipped
+        assertThat(accepted).extracting(PusherMessage::eventId).containsExactly("slow-0#0");
+        assertThat(result.firstUnsettled()).isEqualTo(1);
+        assertThat(result.cause())
+                .isInstanceOf(TransientFailure.class)
+                .hasMessageContaining("bad-0#0")
+                .hasMessageContaining("did not acknowledge");
+        assertThat(dedupe.undelivered("slow-0#0", List.of("private-audit-slow-0")))
+                .as("what Pusher accepted is remembered")
+                .isEmpty();
+    }
+
+    /** Regression (issue 13, item 14): in-poll dedupe was keyed by event id, so a repeat's other channels were lost. */
+    @Test
+    void anEventIdThatComesTwiceInAPollWithOtherChannelsReachesTheUnionOnce() throws Exception {
+        ChannelPublish first = publish("e-1", List.of("private-a"));
+        ChannelPublish second = publish("e-1", List.of("private-a", "private-b"));
+        List<ConsumerRecord<String, ChannelPublish>> records = List.of(
+                new ConsumerRecord<>("realtime.publish", 0, 0, "k", first),
+                new ConsumerRecord<>("realtime.publish", 0, 1, "k", second));
+        List<String> deliveries = new CopyOnWriteArrayList<>();
+        PusherGateway pusher = request -> {
+            request.messages().forEach(m -> m.channels().forEach(c -> deliveries.add(m.eventId() + "→" + c)));
+            return CompletableFuture.completedFuture(PublishOutcome.delivered(200));
+        };
+
+        OrderedDelivery.Result result = delivery(pusher).deliver(records);
+
+        assertThat(result).isEqualTo(OrderedDelivery.Result.SETTLED);
+        assertThat(deliveries).containsExactlyInAnyOrder("e-1→private-a", "e-1→private-b");
+        assertThat(dedupe.undelivered("e-1", List.of("private-a", "private-b"))).isEmpty();
+    }
+
+    private static ConsumerRecord<String, ChannelPublish> record(String key, String eventId, int offset) {
+        return new ConsumerRecord<>(
+                "realtime.publish", 0, offset, key, publish(eventId, List.of("private-audit-" + key)));
+    }
+
+    private static ChannelPublish publish(String eventId, List<String> channels) {
+        return ChannelPublish.newBuilder()
+                .setEventId(eventId)
+                .setName("audit.progress")
+                .setChannels(channels)
+                .setData("{\"n\":1}")
+                .setOccurredAt(Instant.now())
+                .setRoutedAt(Instant.now())
+                .setTruncated(false)
+                .setOriginalBytes(7)
+                .build();
     }
 }

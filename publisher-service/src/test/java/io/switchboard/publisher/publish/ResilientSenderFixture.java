@@ -1,16 +1,19 @@
 package io.switchboard.publisher.publish;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
+import io.switchboard.publisher.config.PublisherProperties;
+import io.switchboard.publisher.config.ResilienceConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-/** A ResilientSender with short waits, for unit tests: 6 attempts 1 ms apart, a breaker that opens after 4 failures (429s excepted, as in production). */
+/**
+ * A ResilientSender for unit tests, built from the production configurations (ResilienceConfig: what opens the
+ * breaker, what is retried) with short settings: 6 attempts about 1 ms apart, a breaker over the last 10 calls that
+ * opens when half of at least 4 failed, and stays open for a minute.
+ */
 public final class ResilientSenderFixture {
 
     public static final ScheduledExecutorService SCHEDULER = Executors.newScheduledThreadPool(2, r -> {
@@ -21,24 +24,13 @@ public final class ResilientSenderFixture {
 
     public final CircuitBreaker breaker = CircuitBreaker.of(
             "test",
-            CircuitBreakerConfig.custom()
-                    .slidingWindowSize(10)
-                    .minimumNumberOfCalls(4)
-                    .failureRateThreshold(50)
-                    .waitDurationInOpenState(Duration.ofMinutes(1))
-                    .recordResult(r -> r instanceof PublishOutcome o
-                            && o.kind() == PublishOutcome.Kind.TRANSIENT
-                            && !Integer.valueOf(429).equals(o.httpStatus()))
-                    .build());
+            ResilienceConfig.circuitBreakerConfig(
+                    new PublisherProperties.CircuitBreaker(50, 10, 4, Duration.ofMinutes(1), 3)));
 
     public final Retry retry = Retry.of(
             "test",
-            RetryConfig.<PublishOutcome>custom()
-                    .maxAttempts(6)
-                    .intervalFunction(IntervalFunction.of(1))
-                    .retryOnResult(o -> o.kind() == PublishOutcome.Kind.TRANSIENT)
-                    .retryOnException(e -> false)
-                    .build());
+            ResilienceConfig.retryConfig(new PublisherProperties.Retry(
+                    6, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(5))));
 
     public final RetryAfterGate retryAfter = new RetryAfterGate(Clock.systemUTC(), Duration.ofSeconds(5));
 
