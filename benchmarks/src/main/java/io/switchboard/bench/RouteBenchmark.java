@@ -46,7 +46,7 @@ public class RouteBenchmark {
         router = new EventRouter(
                 new ChannelRouter(RoutingTable.defaults(true), true),
                 new PayloadTruncator(9000),
-                new ProgressGuard(100_000),
+                ProgressGuard.inMemory(100_000),
                 Clock.systemUTC());
         typical = SeedEvents.typical(1);
         oversize = SeedEvents.oversize(1);

@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.springframework.core.convert.ConversionException;
+import org.springframework.core.convert.support.DefaultConversionService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -55,7 +57,7 @@ final class RouteCommand implements Callable<Integer> {
             arity = "1",
             paramLabel = "true|false",
             description = "the private- prefix (default: PUSHER_USE_PRIVATE_CHANNELS, else true)")
-    boolean privateChannels = !"0".equals(env("PUSHER_USE_PRIVATE_CHANNELS"));
+    boolean privateChannels = flag("PUSHER_USE_PRIVATE_CHANNELS", env("PUSHER_USE_PRIVATE_CHANNELS"), true);
 
     @Option(names = "--max-payload-bytes", description = "payload limit (default: PUSHER_MAX_PAYLOAD_BYTES, else 9000)")
     int maxPayloadBytes =
@@ -72,7 +74,7 @@ final class RouteCommand implements Callable<Integer> {
         EventRouter router = new EventRouter(
                 new ChannelRouter(RoutingTable.load(routes, privateChannels), privateChannels),
                 new PayloadTruncator(maxPayloadBytes),
-                new ProgressGuard(100_000),
+                ProgressGuard.inMemory(100_000),
                 Clock.systemUTC());
         if (files.isEmpty()) {
             route(router, new BufferedReader(stdin));
@@ -168,6 +170,25 @@ final class RouteCommand implements Callable<Integer> {
     private static String text(JsonNode input, String field, String otherwise) {
         JsonNode value = input.get(field);
         return value == null || value.isNull() ? otherwise : value.asString();
+    }
+
+    /**
+     * A boolean setting read as the services read it (Spring's conversion: 1, 0, true, false, yes, no, on, off);
+     * anything else is an error that names the setting.
+     */
+    static boolean flag(String name, String value, boolean otherwise) {
+        if (value == null) {
+            return otherwise;
+        }
+        try {
+            Boolean parsed = DefaultConversionService.getSharedInstance().convert(value.trim(), Boolean.class);
+            if (parsed != null) {
+                return parsed;
+            }
+        } catch (ConversionException e) {
+            // named below
+        }
+        throw new IllegalArgumentException(name + " must be 1, 0, true, false, yes, no, on or off; was " + value);
     }
 
     private static String env(String name) {

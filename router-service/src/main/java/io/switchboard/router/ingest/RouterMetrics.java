@@ -23,8 +23,25 @@ public class RouterMetrics {
     private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
 
+    private final Counter guardUnavailable;
+    private final Counter outputRetries;
+
     public RouterMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.guardUnavailable = Counter.builder("switchboard.router.guard_unavailable")
+                .description("progress-guard store calls that failed (events were admitted without the guard)")
+                .register(registry);
+        this.outputRetries = Counter.builder("switchboard.router.output_retries")
+                .description("polls consumed again from a record whose output or dead letter was not acknowledged")
+                .register(registry);
+    }
+
+    public void guardUnavailable() {
+        guardUnavailable.increment();
+    }
+
+    public void outputRetry() {
+        outputRetries.increment();
     }
 
     public void routed(EventRouter.Routed routed, long nanos) {

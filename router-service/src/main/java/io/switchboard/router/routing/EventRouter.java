@@ -33,6 +33,15 @@ public final class EventRouter {
 
     public static final String PROGRESS_REGRESSED = "PROGRESS_REGRESSED";
 
+    /** Pusher's limit on an event name's length. */
+    public static final int MAX_EVENT_NAME = 200;
+
+    /** Whether the progress guard lets an event through (one poll's {@link ProgressGuard.Poll}, at one record). */
+    @FunctionalInterface
+    public interface Admission {
+        boolean admit(String entity, String type, JsonNode payload);
+    }
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ChannelRouter router;
@@ -47,19 +56,46 @@ public final class EventRouter {
         this.clock = clock;
     }
 
-    /** The outcome for this event; throws {@link RoutingException} when the event can never be routed. */
+    /**
+     * The outcome for this event on its own, its progress-guard decision saved at once (the route command, tools);
+     * throws {@link RoutingException} when the event can never be routed.
+     */
     public Outcome route(RealtimeEvent event) {
-        if (event.getType() == null || event.getType().isBlank()) {
+        ProgressGuard.Poll poll = guard.poll();
+        Outcome outcome = route(event, (entity, type, payload) -> poll.admit(0, 0, entity, type, payload));
+        poll.save(1);
+        return outcome;
+    }
+
+    /**
+     * The outcome for this event, with the guard's decision taken by {@code admission} (the service saves it only
+     * once the output is durable); throws {@link RoutingException} when the event can never be routed.
+     */
+    public Outcome route(RealtimeEvent event, Admission admission) {
+        String type = event.getType();
+        if (type == null || type.isBlank()) {
             throw new RoutingException(
                     RoutingException.Reason.MISSING_TYPE, "event " + event.getEventId() + " has no type");
         }
+        if (type.startsWith("pusher:") || type.startsWith("pusher_internal:")) {
+            throw new RoutingException(
+                    RoutingException.Reason.RESERVED_EVENT_NAME,
+                    "event " + event.getEventId() + " has type " + type
+                            + ": names starting with pusher: or pusher_internal: are Pusher's own");
+        }
+        if (type.length() > MAX_EVENT_NAME) {
+            throw new RoutingException(
+                    RoutingException.Reason.EVENT_NAME_TOO_LONG,
+                    "event " + event.getEventId() + " has a type of " + type.length()
+                            + " characters; Pusher takes at most " + MAX_EVENT_NAME);
+        }
         ObjectNode payload = parseObject(event);
-        ChannelRouter.RoutingDecision decision = router.route(event.getType(), payload, event.getChannels());
-        if (!guard.admit(event.getAggregateId(), event.getType(), payload)) {
+        ChannelRouter.RoutingDecision decision = router.route(type, payload, event.getChannels());
+        if (!admission.admit(event.getAggregateId(), type, payload)) {
             return new Dropped(
                     PROGRESS_REGRESSED,
                     decision.rule(),
-                    "progress of " + event.getAggregateId() + " went backwards for " + event.getType());
+                    "progress of " + event.getAggregateId() + " went backwards for " + type);
         }
         TruncationResult data = truncator.truncate(event.getPayload(), payload, Set.copyOf(decision.keep()));
         ChannelPublish publish = ChannelPublish.newBuilder()

@@ -8,6 +8,10 @@ public class RoutingException extends RuntimeException {
         PAYLOAD_NOT_JSON,
         PAYLOAD_NOT_OBJECT,
         MISSING_TYPE,
+        /** The type starts with {@code pusher:} or {@code pusher_internal:}: Pusher reserves those names. */
+        RESERVED_EVENT_NAME,
+        /** The type is longer than Pusher's 200 characters for an event name. */
+        EVENT_NAME_TOO_LONG,
         UNSAFE_PLACEHOLDER,
         INVALID_CHANNEL,
         TOO_MANY_CHANNELS
