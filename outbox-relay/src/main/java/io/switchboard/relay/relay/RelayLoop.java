@@ -1,5 +1,7 @@
 package io.switchboard.relay.relay;
 
+import io.switchboard.relay.lock.ReplicaLock;
+import io.switchboard.relay.outbox.Waker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +27,7 @@ public final class RelayLoop implements SmartLifecycle {
     private final OutboxRelay relay;
     private final ReplicaLock lock;
     private final Waker waker;
-    private final RelayMetrics metrics;
+    private final RelayListener metrics;
     private final Timing timing;
     private final Clock clock;
     private final Object pause = new Object();
@@ -35,7 +37,7 @@ public final class RelayLoop implements SmartLifecycle {
     private Thread thread;
 
     public RelayLoop(
-            OutboxRelay relay, ReplicaLock lock, Waker waker, RelayMetrics metrics, Timing timing, Clock clock) {
+            OutboxRelay relay, ReplicaLock lock, Waker waker, RelayListener metrics, Timing timing, Clock clock) {
         this.relay = relay;
         this.lock = lock;
         this.waker = waker;
@@ -82,7 +84,7 @@ public final class RelayLoop implements SmartLifecycle {
                     throw e;
                 } catch (Exception e) {
                     failures++;
-                    metrics.failure();
+                    metrics.failure(e);
                     Duration backoff =
                             min(timing.maxBackoff(), timing.pollInterval().multipliedBy(1L << Math.min(failures, 10)));
                     log.warn(

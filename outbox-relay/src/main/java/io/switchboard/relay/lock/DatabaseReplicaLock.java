@@ -1,4 +1,4 @@
-package io.switchboard.relay.relay;
+package io.switchboard.relay.lock;
 
 import io.switchboard.relay.outbox.OutboxDialect;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package io.switchboard.relay.relay;
+package io.switchboard.relay.outbox;
 
 import java.time.Duration;
 

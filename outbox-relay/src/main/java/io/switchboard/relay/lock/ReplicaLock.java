@@ -1,4 +1,4 @@
-package io.switchboard.relay.relay;
+package io.switchboard.relay.lock;
 
 /**
  * Exactly one relay replica is active: the one holding this lock. Publishing in id order per aggregate needs a

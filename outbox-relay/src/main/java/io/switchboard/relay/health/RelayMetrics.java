@@ -1,16 +1,18 @@
-package io.switchboard.relay.relay;
+package io.switchboard.relay.health;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.switchboard.relay.relay.OutboxRelay;
+import io.switchboard.relay.relay.RelayListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The relay's meters, in one place. */
-public final class RelayMetrics {
+public final class RelayMetrics implements RelayListener {
 
     private final Clock clock;
     private final Counter published;
@@ -44,7 +46,8 @@ public final class RelayMetrics {
                 .register(registry);
     }
 
-    void step(OutboxRelay.Step step) {
+    @Override
+    public void step(OutboxRelay.Step step) {
         published.increment(step.published());
         deadLettered.increment(step.deadLettered());
         Instant now = clock.instant();
@@ -53,7 +56,8 @@ public final class RelayMetrics {
         }
     }
 
-    void failure() {
+    @Override
+    public void failure(Throwable error) {
         failures.increment();
     }
 

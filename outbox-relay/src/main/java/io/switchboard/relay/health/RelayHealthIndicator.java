@@ -1,7 +1,8 @@
-package io.switchboard.relay.relay;
+package io.switchboard.relay.health;
 
 import io.switchboard.relay.outbox.OutboxDialect;
 import io.switchboard.relay.outbox.OutboxTable;
+import io.switchboard.relay.relay.RelayLoop;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 

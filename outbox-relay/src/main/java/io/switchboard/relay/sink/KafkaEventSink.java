@@ -1,6 +1,9 @@
-package io.switchboard.relay.relay;
+package io.switchboard.relay.sink;
 
 import io.switchboard.relay.outbox.OutboxRow;
+import io.switchboard.relay.relay.BadRowException;
+import io.switchboard.relay.relay.EventSink;
+import io.switchboard.relay.relay.OutboxEventMapper;
 import io.switchboard.schemas.RealtimeEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,7 @@
-package io.switchboard.relay.relay;
+package io.switchboard.relay.health;
 
 import io.switchboard.relay.outbox.OutboxTable;
+import io.switchboard.relay.relay.RelayLoop;
 import java.sql.Timestamp;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
