@@ -10,14 +10,22 @@ import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.wire.WireFormatException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ContainerCustomizer;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -68,9 +76,33 @@ public class KafkaConfig {
         return Clock.systemUTC();
     }
 
+    /**
+     * Creates the dead-letter topic when it is missing and leaves an existing one as it is. Not a NewTopic bean:
+     * Spring's KafkaAdmin adds partitions to an existing topic that has fewer than the NewTopic says, and a
+     * dead-letter topic may rightly have fewer partitions than the source (dead letters go where the producer puts
+     * them). When the broker cannot be reached this only warns: a dead letter that cannot be written is retried.
+     */
     @Bean
-    NewTopic publishDeadLetterTopic(PublisherProperties properties, TopicSettings topics) {
-        return topics.topic(properties.deadLetterTopic());
+    SmartInitializingSingleton publishDeadLetterTopic(
+            KafkaAdmin kafkaAdmin, PublisherProperties properties, TopicSettings topics) {
+        return () -> {
+            NewTopic topic = topics.topic(properties.deadLetterTopic());
+            try (Admin admin = Admin.create(kafkaAdmin.getConfigurationProperties())) {
+                admin.createTopics(List.of(topic)).all().get(kafkaAdmin.getOperationTimeout(), TimeUnit.SECONDS);
+                log.info("created the dead-letter topic {}", topic.name());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    log.warn(
+                            "could not create the dead-letter topic {}: {}",
+                            topic.name(),
+                            e.getCause().toString());
+                }
+            } catch (TimeoutException e) {
+                log.warn("could not create the dead-letter topic {}: no answer from Kafka", topic.name());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
     }
 
     /** A bean, so that Spring closes it (and the producer it makes for raw bytes) with the context. */

@@ -53,7 +53,7 @@ public class ChannelPublishListener {
                 undecodable++;
             }
             // a poll without undecodable records (the usual case) is delivered whole, in one call
-            OrderedDelivery.Result result = delivery.deliver(
+            OrderedDelivery.Result result = delivery.settle(
                     from == 0 && undecodable == records.size() ? records : records.subList(from, undecodable));
             if (!result.settled()) {
                 throw unsettled(from + result.firstUnsettled(), result.cause());
@@ -74,7 +74,9 @@ public class ChannelPublishListener {
                     index, new TransientFailure("cannot decode the record for now: " + wire.getMessage(), wire));
         }
         try {
-            deadLetters.accept(record, failure);
+            // the wire format's own failure names what is wrong with the bytes (the deserializer's wrapper says only
+            // "failed to deserialize"); the original bytes are kept either way
+            deadLetters.accept(record, wire != null ? wire : failure);
         } catch (RuntimeException e) {
             throw unsettled(
                     index,

@@ -62,8 +62,16 @@ public final class OrderedDelivery {
     }
 
     /** Delivers the records and returns when every one is settled, or when delivery stopped (see {@link Result}). */
-    public Result deliver(List<ConsumerRecord<String, ChannelPublish>> records) throws InterruptedException {
+    public Result settle(List<ConsumerRecord<String, ChannelPublish>> records) throws InterruptedException {
         return new Poll(records).deliver();
+    }
+
+    /**
+     * {@link #settle} for callers that need only the index (the benchmarks): -1 when every record is settled, else
+     * the first that is not.
+     */
+    public int deliver(List<ConsumerRecord<String, ChannelPublish>> records) throws InterruptedException {
+        return settle(records).firstUnsettled();
     }
 
     /**

@@ -101,7 +101,7 @@ class OrderedDeliveryTest {
     void deliversEveryRecordOnceInOrderPerKeyWithKeysInParallel() throws Exception {
         List<ConsumerRecord<String, ChannelPublish>> records = records(37, 6);
 
-        OrderedDelivery.Result result = delivery(slowPusher(m -> false)).deliver(records);
+        OrderedDelivery.Result result = delivery(slowPusher(m -> false)).settle(records);
 
         assertThat(result).isEqualTo(OrderedDelivery.Result.SETTLED);
         assertThat(accepted).hasSize(records.size());
@@ -116,11 +116,11 @@ class OrderedDeliveryTest {
     @Test
     void anEventAlreadyDeliveredIsNotSentAgain() throws Exception {
         List<ConsumerRecord<String, ChannelPublish>> records = records(2, 2);
-        delivery(slowPusher(m -> false)).deliver(records);
+        delivery(slowPusher(m -> false)).settle(records);
         accepted.clear();
 
         OrderedDelivery.Result result =
-                delivery(slowPusher(m -> false)).deliver(records); // the same poll, consumed again
+                delivery(slowPusher(m -> false)).settle(records); // the same poll, consumed again
 
         assertThat(result).isEqualTo(OrderedDelivery.Result.SETTLED);
         assertThat(accepted).isEmpty();
@@ -132,7 +132,7 @@ class OrderedDeliveryTest {
         ConsumerRecord<String, ChannelPublish> first = records.get(0);
         records.add(new ConsumerRecord<>(first.topic(), first.partition(), 99, first.key(), first.value()));
 
-        OrderedDelivery.Result result = delivery(slowPusher(m -> false)).deliver(records);
+        OrderedDelivery.Result result = delivery(slowPusher(m -> false)).settle(records);
 
         assertThat(result).isEqualTo(OrderedDelivery.Result.SETTLED);
         assertThat(accepted)
@@ -147,7 +147,7 @@ class OrderedDeliveryTest {
         List<ConsumerRecord<String, ChannelPublish>> records = records(3, 3);
 
         OrderedDelivery.Result result =
-                delivery(slowPusher(m -> m.eventId().equals("audit-1#1"))).deliver(records);
+                delivery(slowPusher(m -> m.eventId().equals("audit-1#1"))).settle(records);
 
         assertThat(result).isEqualTo(OrderedDelivery.Result.SETTLED);
         assertThat(deadLettered)
@@ -166,7 +166,7 @@ class OrderedDeliveryTest {
             return CompletableFuture.completedFuture(PublishOutcome.fromHttp(503, "unavailable"));
         };
 
-        OrderedDelivery.Result result = delivery(down).deliver(records);
+        OrderedDelivery.Result result = delivery(down).settle(records);
 
         assertThat(fixture.breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
         assertThat(calls).as("requests before the breaker opened").hasValueGreaterThanOrEqualTo(4);
@@ -206,7 +206,7 @@ class OrderedDeliveryTest {
                 },
                 metrics);
 
-        OrderedDelivery.Result result = delivery.deliver(records);
+        OrderedDelivery.Result result = delivery.settle(records);
 
         // what was in flight was awaited; nothing more was offered; the first unsettled record is slow-0#1, which
         // was never sent: consumption resumes from it, so it is not skipped
@@ -235,7 +235,7 @@ class OrderedDeliveryTest {
             return CompletableFuture.completedFuture(PublishOutcome.delivered(200));
         };
 
-        OrderedDelivery.Result result = delivery(pusher).deliver(records);
+        OrderedDelivery.Result result = delivery(pusher).settle(records);
 
         assertThat(result).isEqualTo(OrderedDelivery.Result.SETTLED);
         assertThat(deliveries).containsExactlyInAnyOrder("e-1→private-a", "e-1→private-b");
