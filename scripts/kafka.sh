@@ -26,6 +26,17 @@ classpath() {
   cat "$state/classpath"
 }
 
+# A new cluster id. StorageTool prints its own log lines on standard output before the id, and the whole output
+# used to become the id (meta.properties held "cluster.id=05\:07\:33.312 [main] INFO ... <id>"): keep only the
+# last token that has the shape of a Kafka cluster id (22 characters of base64url), and fail if there is none.
+cluster_id() {
+  local cp="$1" id
+  id="$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tr -s ' \t' '\n' \
+    | grep -E '^[A-Za-z0-9_-]{22}$' | tail -n 1 || true)"
+  [ -n "$id" ] || { echo "kafka: StorageTool random-uuid printed no cluster id" >&2; exit 1; }
+  printf '%s' "$id"
+}
+
 start() {
   if listening "$port"; then echo "kafka: something already listens on 127.0.0.1:$port, using it"; return 0; fi
   local cp; cp="$(classpath)"
@@ -49,7 +60,8 @@ share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 PROPS
   if [ ! -f "$state/data/meta.properties" ]; then
-    java -cp "$cp" kafka.tools.StorageTool format -t "$(java -cp "$cp" kafka.tools.StorageTool random-uuid)" \
+    local id; id="$(cluster_id "$cp")"
+    java -cp "$cp" kafka.tools.StorageTool format -t "$id" \
       -c "$state/server.properties" >"$state/format.log" 2>&1 || { cat "$state/format.log" >&2; exit 1; }
   fi
   nohup java -Xmx1g -cp "$cp" kafka.Kafka "$state/server.properties" >"$state/broker.log" 2>&1 &
@@ -69,6 +81,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
+  cluster-id) cluster_id "$(classpath)"; echo ;;
   logs) tail -f "$state/broker.log" ;;
-  *) echo "usage: $0 start|stop|status|logs" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|logs|cluster-id" >&2; exit 2 ;;
 esac

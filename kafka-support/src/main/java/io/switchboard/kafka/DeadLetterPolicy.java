@@ -26,6 +26,7 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.listener.TimestampedException;
+import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
 
@@ -113,6 +114,8 @@ public final class DeadLetterPolicy implements AutoCloseable {
     public DefaultErrorHandler errorHandler(DeadLetterPublishingRecoverer recoverer, BackOff backOff) {
         DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
         notRetryable.forEach(handler::addNotRetryableExceptions);
+        // found first in the cause chain, so a transient failure wrapping a data exception is still retried
+        handler.addRetryableExceptions(TransientFailure.class);
         BackOff untilItWorks = untilItWorks();
         handler.setBackOffFunction((record, e) -> isTransient(e) ? untilItWorks : null);
         // the listener says what failed in one line; the handler's own ERROR with a stack trace per retry
@@ -163,7 +166,7 @@ public final class DeadLetterPolicy implements AutoCloseable {
                         onDeadLetter.accept(record, code);
                         log.warn(
                                 "dead-lettered event {} from {}-{}@{} to {}: {} ({})",
-                                eventIdOf(record),
+                                eventIdForLog(record),
                                 record.topic(),
                                 record.partition(),
                                 record.offset(),
@@ -194,16 +197,22 @@ public final class DeadLetterPolicy implements AutoCloseable {
         }
     }
 
+    private String eventIdForLog(ConsumerRecord<?, ?> record) {
+        String id = eventIdOf(record);
+        return id == null ? "(undecodable)" : id;
+    }
+
     /**
      * The reason in words: the message of the first failure in the chain that is not one of spring-kafka's
-     * wrappers (whose message is a generic "listener failed").
+     * wrappers (whose message is a generic "listener failed" or "failed to deserialize").
      */
     public static String reasonText(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ListenerExecutionFailedException
                     || t instanceof BatchListenerFailedException
-                    || t instanceof TimestampedException) {
-                continue;
+                    || t instanceof TimestampedException
+                    || (t instanceof DeserializationException && t.getCause() != null)) {
+                continue; // wrappers whose own message is generic ("failed to deserialize")
             }
             if (t.getMessage() != null) {
                 return t.getMessage();

@@ -121,8 +121,7 @@ public class KafkaConfig {
     DeadLetterPolicy deadLetterPolicy(RouterProperties properties, RouterMetrics metrics) {
         return new DeadLetterPolicy("router", properties.deadLetterTopic(), KafkaConfig::reason)
                 .eventId(value -> ((RealtimeEvent) value).getEventId())
-                .onDeadLetter((record, reason) -> metrics.deadLettered(reason))
-                .notRetryable(RoutingException.class, WireFormatException.class, DeserializationException.class);
+                .onDeadLetter((record, reason) -> metrics.deadLettered(reason));
     }
 
     /** Writes dead letters; the listener calls it for each record that cannot be routed. */

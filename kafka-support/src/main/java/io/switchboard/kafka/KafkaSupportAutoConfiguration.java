@@ -1,0 +1,33 @@
+package io.switchboard.kafka;
+
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+
+/** What every Switchboard service's consumers share: their group membership ({@link ConsumerMembership}). */
+@AutoConfiguration
+@EnableConfigurationProperties(ConsumerMembership.class)
+public class KafkaSupportAutoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaSupportAutoConfiguration.class);
+
+    @Bean
+    DefaultKafkaConsumerFactoryCustomizer switchboardConsumerMembership(
+            ConsumerMembership membership,
+            @Value("${spring.application.name:switchboard}") String application,
+            @Value("${server.port:8080}") int port) {
+        Map<String, Object> properties = membership.consumerProperties(application, port);
+        log.info(
+                "Kafka consumers: {}, session timeout {}",
+                properties.containsKey("group.instance.id")
+                        ? "static member " + properties.get("group.instance.id")
+                        : "dynamic members",
+                membership.sessionTimeout());
+        return factory -> factory.updateConfigs(properties);
+    }
+}

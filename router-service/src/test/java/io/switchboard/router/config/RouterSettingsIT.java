@@ -1,0 +1,81 @@
+package io.switchboard.router.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.switchboard.router.RouterApplication;
+import io.switchboard.testkit.KafkaTestBroker;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The environment variables of the README's configuration table change what the router does. */
+class RouterSettingsIT {
+
+    private final String kafka = KafkaTestBroker.bootstrapServers();
+
+    @Test
+    void portBindAddressAndTopicPartitionsComeFromTheEnvironmentVariables() throws Exception {
+        String suffix = UUID.randomUUID().toString();
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        try (ConfigurableApplicationContext router = RouterApplication.builder()
+                        .run(
+                                "--spring.kafka.bootstrap-servers=" + kafka,
+                                "--ROUTER_PORT=" + port,
+                                "--SWITCHBOARD_BIND_ADDRESS=127.0.0.2",
+                                "--SWITCHBOARD_TOPICS_PARTITIONS=5",
+                                "--switchboard.router.input-topic=in-" + suffix,
+                                "--switchboard.router.output-topic=out-" + suffix,
+                                "--switchboard.router.dead-letter-topic=dlq-" + suffix);
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> health = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.2:" + port + "/actuator/health"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThatThrownBy(() -> http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString()))
+                    .as("bound to 127.0.0.2 only")
+                    .isInstanceOf(java.net.ConnectException.class);
+            assertThat(admin.describeTopics(List.of("out-" + suffix, "dlq-" + suffix))
+                            .allTopicNames()
+                            .get()
+                            .values())
+                    .allSatisfy(topic -> assertThat(topic.partitions()).hasSize(5));
+        }
+    }
+
+    @Test
+    void aBadSettingStopsStartUpWithAMessageNamingIt() {
+        assertThatThrownBy(() -> RouterApplication.builder()
+                        .run(
+                                "--spring.kafka.bootstrap-servers=" + kafka,
+                                "--server.port=0",
+                                "--PUSHER_MAX_PAYLOAD_BYTES=10"))
+                .rootCause()
+                .hasMessageContaining("PUSHER_MAX_PAYLOAD_BYTES")
+                .hasMessageContaining("at least 64");
+        assertThatThrownBy(() -> RouterApplication.builder()
+                        .run(
+                                "--spring.kafka.bootstrap-servers=" + kafka,
+                                "--server.port=0",
+                                "--switchboard.router.send-timeout=-1s"))
+                .rootCause()
+                .hasMessageContaining("switchboard.router.send-timeout");
+    }
+}
