@@ -56,22 +56,25 @@ public class ChannelPublishListener {
             OrderedDelivery.Result result = delivery.settle(
                     from == 0 && undecodable == records.size() ? records : records.subList(from, undecodable));
             if (!result.settled()) {
-                throw unsettled(from + result.firstUnsettled(), result.cause());
+                throw unsettled(records, from + result.firstUnsettled(), result.cause());
             }
             if (undecodable < records.size()) {
-                deadLetterUndecodable(records.get(undecodable), undecodable);
+                deadLetterUndecodable(records, undecodable);
             }
             from = undecodable + 1;
         }
     }
 
-    private void deadLetterUndecodable(ConsumerRecord<String, ChannelPublish> record, int index) {
+    private void deadLetterUndecodable(List<ConsumerRecord<String, ChannelPublish>> records, int index) {
+        ConsumerRecord<String, ChannelPublish> record = records.get(index);
         RuntimeException failure = failure(record);
         WireFormatException wire = DeadLetterPolicy.find(failure, WireFormatException.class);
         if (wire != null && wire.isTransient()) {
             // the bytes may be fine: the registry could not be reached to read them. Not the record's fault
             throw unsettled(
-                    index, new TransientFailure("cannot decode the record for now: " + wire.getMessage(), wire));
+                    records,
+                    index,
+                    new TransientFailure("cannot decode the record for now: " + wire.getMessage(), wire));
         }
         try {
             // the wire format's own failure names what is wrong with the bytes (the deserializer's wrapper says only
@@ -79,13 +82,22 @@ public class ChannelPublishListener {
             deadLetters.accept(record, wire != null ? wire : failure);
         } catch (RuntimeException e) {
             throw unsettled(
+                    records,
                     index,
                     new TransientFailure(
                             "writing an undecodable record to the dead-letter topic failed: " + e.getMessage(), e));
         }
     }
 
-    private static BatchListenerFailedException unsettled(int index, TransientFailure cause) {
+    /**
+     * Stops the poll at its first unsettled record: one WARN line (the error handler itself logs at DEBUG), then the
+     * error handler commits what is before it and consumes it again after a backoff.
+     */
+    private static BatchListenerFailedException unsettled(
+            List<ConsumerRecord<String, ChannelPublish>> records, int index, TransientFailure cause) {
+        ConsumerRecord<String, ChannelPublish> record = records.get(index);
+        LOG.warn(() -> "not settled, consumed again after a backoff from " + record.topic() + "-" + record.partition()
+                + "@" + record.offset() + ": " + cause.getMessage());
         return new BatchListenerFailedException(cause.getMessage(), cause, index);
     }
 

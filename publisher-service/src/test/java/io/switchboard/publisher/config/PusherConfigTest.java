@@ -2,14 +2,17 @@ package io.switchboard.publisher.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.pusher.rest.PusherAsync;
 import io.switchboard.publisher.publish.DryRunGateway;
 import io.switchboard.publisher.publish.PusherGateway;
 import io.switchboard.publisher.publish.PusherHttpGateway;
 import io.switchboard.publisher.publish.RetryAfterGate;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 
@@ -47,6 +50,24 @@ class PusherConfigTest {
                 .getFailure()
                 .rootCause()
                 .hasMessageContaining("PUSHER_APP_ID, PUSHER_KEY and PUSHER_SECRET"));
+    }
+
+    /** PUSHER_CLUSTER: with no PUSHER_HOST, requests go to that cluster's host, over https. */
+    @Test
+    void theClusterChoosesPushersHostWhenNoHostIsSet() {
+        new ApplicationContextRunner()
+                .withInitializer(new ConfigDataApplicationContextInitializer())
+                .withUserConfiguration(Properties.class, PusherConfig.class)
+                .withPropertyValues(
+                        "spring.config.name=publisher-service",
+                        "PUSHER_APP_ID=1",
+                        "PUSHER_KEY=k",
+                        "PUSHER_SECRET=very-secret",
+                        "PUSHER_CLUSTER=eu")
+                .run(c -> {
+                    URI uri = c.getBean(PusherAsync.class).signedUri("POST", "/apps/1/events", "{}");
+                    assertThat(uri.getScheme() + "://" + uri.getHost()).isEqualTo("https://api-eu.pusher.com");
+                });
     }
 
     @Test
