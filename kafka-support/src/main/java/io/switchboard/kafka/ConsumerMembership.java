@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * <ul>
  *   <li><b>Static membership</b> ({@code group.instance.id}): an instance that restarts with the same id takes its
  *       partitions back at once, without a rebalance. The id is {@code SWITCHBOARD_INSTANCE_ID} when set, else the
- *       host name and the HTTP port ({@code router-service@host:8081}), unique per instance and stable across
+ *       host name and the HTTP port ({@code router-service-host-8081}), unique per instance and stable across
  *       restarts (a pod's name, a host's service). With {@code server.port=0} (tests) there is no stable id, and
  *       the consumer is a dynamic member.
  *   <li><b>A shorter session</b> ({@code session.timeout.ms} 10 s, heartbeats every 3 s): an instance that does not
@@ -71,12 +71,18 @@ public record ConsumerMembership(
             return null;
         }
         if (instanceId != null && !instanceId.isBlank()) {
+            if (!instanceId.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException(
+                        "switchboard.kafka.instance-id (SWITCHBOARD_INSTANCE_ID) may hold only"
+                                + " ASCII letters, digits, '.', '_' and '-', was " + instanceId);
+            }
             return instanceId;
         }
         if (port <= 0) {
             return null;
         }
-        return application + "@" + hostName() + ":" + port;
+        // Kafka takes only ASCII letters, digits, '.', '_' and '-' in an instance id
+        return (application + "-" + hostName() + "-" + port).replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     private static String hostName() {

@@ -19,15 +19,20 @@ public class KafkaSupportAutoConfiguration {
     @Bean
     DefaultKafkaConsumerFactoryCustomizer switchboardConsumerMembership(
             ConsumerMembership membership,
+            @Value("${SWITCHBOARD_INSTANCE_ID:}") String instanceIdVariable,
             @Value("${spring.application.name:switchboard}") String application,
             @Value("${server.port:8080}") int port) {
-        Map<String, Object> properties = membership.consumerProperties(application, port);
+        ConsumerMembership effective = membership.instanceId() == null && !instanceIdVariable.isBlank()
+                ? new ConsumerMembership(
+                        instanceIdVariable, membership.sessionTimeout(), membership.heartbeatInterval())
+                : membership;
+        Map<String, Object> properties = effective.consumerProperties(application, port);
         log.info(
                 "Kafka consumers: {}, session timeout {}",
                 properties.containsKey("group.instance.id")
                         ? "static member " + properties.get("group.instance.id")
                         : "dynamic members",
-                membership.sessionTimeout());
+                effective.sessionTimeout());
         return factory -> factory.updateConfigs(properties);
     }
 }

@@ -17,6 +17,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /** The environment variables of the README's configuration table change what the router does. */
 class RouterSettingsIT {
@@ -30,12 +32,23 @@ class RouterSettingsIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
+        // as environment variables, the way an operator sets them (relaxed binding applies only to those)
+        StandardEnvironment environment = new StandardEnvironment();
+        environment
+                .getPropertySources()
+                .addFirst(new SystemEnvironmentPropertySource(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME + "-test",
+                        Map.of(
+                                "ROUTER_PORT",
+                                Integer.toString(port),
+                                "SWITCHBOARD_BIND_ADDRESS",
+                                "127.0.0.2",
+                                "SWITCHBOARD_TOPICS_PARTITIONS",
+                                "5")));
         try (ConfigurableApplicationContext router = RouterApplication.builder()
+                        .environment(environment)
                         .run(
                                 "--spring.kafka.bootstrap-servers=" + kafka,
-                                "--ROUTER_PORT=" + port,
-                                "--SWITCHBOARD_BIND_ADDRESS=127.0.0.2",
-                                "--SWITCHBOARD_TOPICS_PARTITIONS=5",
                                 "--switchboard.router.input-topic=in-" + suffix,
                                 "--switchboard.router.output-topic=out-" + suffix,
                                 "--switchboard.router.dead-letter-topic=dlq-" + suffix);
