@@ -66,7 +66,8 @@ class PublisherCrashIT {
             double dedupeHits;
             try {
                 await().atMost(Duration.ofSeconds(120)).until(() -> distinct(browser) >= KEYS * PER_KEY);
-                Thread.sleep(1_000); // a late duplicate would arrive right behind
+                // a late duplicate would arrive right behind: wait for a second without any
+                Publishes.awaitQuiet(() -> browser.events().size(), Duration.ofSeconds(1), Duration.ofSeconds(30));
                 dedupeHits = Publishes.meter("http://127.0.0.1:" + port, "switchboard_publisher_dedupe_hits_total");
             } finally {
                 second.destroy();

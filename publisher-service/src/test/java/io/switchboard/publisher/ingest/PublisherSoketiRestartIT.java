@@ -89,7 +89,8 @@ class PublisherSoketiRestartIT {
                                     >= 2));
 
             await().atMost(Duration.ofSeconds(60))
-                    .failFast(() -> false)
+                    // an event dead-lettered while Soketi was away would never arrive: say so at once
+                    .failFast("the publisher dead-lettered events while Soketi was away", () -> deadLettered() > 0)
                     .conditionEvaluationListener(c -> {
                         if (c.getRemainingTimeInMS() < 1000) {
                             System.out.println("subscriber events: "
@@ -101,7 +102,8 @@ class PublisherSoketiRestartIT {
                         }
                     })
                     .until(() -> browser.events().size() >= 60);
-            Thread.sleep(500); // a duplicate would arrive right behind
+            // a duplicate would arrive right behind: wait for half a second without any
+            Publishes.awaitQuiet(() -> browser.events().size(), Duration.ofMillis(500), Duration.ofSeconds(30));
             for (String channel : channels) {
                 assertThat(browser.events(channel))
                         .extracting(m -> m.data().get("progress").asInt())
@@ -109,6 +111,16 @@ class PublisherSoketiRestartIT {
                                 java.util.stream.IntStream.range(0, 20).boxed().toList());
             }
         }
+    }
+
+    private static double deadLettered() {
+        return publisher
+                .getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .find("switchboard.publisher.dead_lettered")
+                .counters()
+                .stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count)
+                .sum();
     }
 
     private static String meters() {

@@ -1,14 +1,19 @@
 package io.switchboard.publisher.ingest;
 
+import static org.awaitility.Awaitility.await;
+
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.wire.AvroSerializer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -30,6 +35,19 @@ final class Publishes {
                 .setTruncated(false)
                 .setOriginalBytes(data.length())
                 .build();
+    }
+
+    /**
+     * Waits until {@code count} has not changed for {@code quiet} (a late repeat would arrive within it), at most
+     * {@code atMost}; returns the count then.
+     */
+    static int awaitQuiet(IntSupplier count, Duration quiet, Duration atMost) {
+        AtomicInteger last = new AtomicInteger(-1);
+        await().during(quiet).atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> {
+            int now = count.getAsInt();
+            return last.getAndSet(now) == now;
+        });
+        return last.get();
     }
 
     static KafkaProducer<String, ChannelPublish> producer(String kafka) {
