@@ -5,6 +5,7 @@
 #   benchmarks/run.sh relay-load [postgres|mariadb|both] [rows] [seconds]
 #                                           outbox-relay: backlog drain rate and commit-to-Kafka latency
 #   benchmarks/run.sh publisher-load [N]    publisher-service vs Soketi's ceiling, the naive baseline, a 20 ms stand-in
+#   benchmarks/run.sh faults [fault...]     the fault matrix: the pipeline as processes under kills and outages
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -17,5 +18,8 @@ case "$what" in
   router-load) exec java -Xmx2g -cp "$cp" io.switchboard.bench.RouterLoadHarness "$@" ;;
   relay-load) exec java -Xmx2g -cp "$cp" io.switchboard.bench.RelayLoadHarness "$@" ;;
   publisher-load) exec java -Xmx2g -cp "$cp" io.switchboard.bench.PublisherLoadHarness "$@" ;;
-  *) echo "usage: benchmarks/run.sh jmh|router-load|relay-load|publisher-load [args]" >&2; exit 2 ;;
+  faults)
+    ./mvnw -q -B -DskipTests -Dspotless.check.skip=true package -pl outbox-relay,router-service,publisher-service -am >&2
+    exec java -Xmx2g -cp "$cp" io.switchboard.bench.FaultMatrixHarness "$@" ;;
+  *) echo "usage: benchmarks/run.sh jmh|router-load|relay-load|publisher-load|faults [args]" >&2; exit 2 ;;
 esac

@@ -41,8 +41,12 @@ public final class PusherStandIn implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int MAX_DATA_BYTES = 10_240;
 
-    /** One event Pusher accepted for one channel. */
-    public record Delivered(String channel, String name, String data) {}
+    /** One event Pusher accepted for one channel, and when (System.nanoTime). */
+    public record Delivered(String channel, String name, String data, long acceptedNanos) {
+        public Delivered(String channel, String name, String data) {
+            this(channel, name, data, System.nanoTime());
+        }
+    }
 
     /** A scripted answer instead of the real one: status, body, and Retry-After (null for none). */
     public record Fault(int status, String body, String retryAfter) {}
@@ -58,6 +62,8 @@ public final class PusherStandIn implements AutoCloseable {
     private final List<Long> requestTimes = new CopyOnWriteArrayList<>();
     private final AtomicInteger refusedSignatures = new AtomicInteger();
     private volatile Duration latency = Duration.ZERO;
+    private volatile Fault windowFault;
+    private volatile long windowEndNanos;
 
     public PusherStandIn(String appId, String key, String secret) throws IOException {
         this.appId = appId;
@@ -94,6 +100,12 @@ public final class PusherStandIn implements AutoCloseable {
         faults.addAll(List.of(answers));
     }
 
+    /** Every request for the next {@code window} gets this answer (an outage, a storm of 429s). */
+    public void failFor(Duration window, Fault answer) {
+        windowEndNanos = System.nanoTime() + window.toNanos();
+        windowFault = answer;
+    }
+
     public List<Delivered> delivered() {
         return List.copyOf(delivered);
     }
@@ -120,6 +132,9 @@ public final class PusherStandIn implements AutoCloseable {
                 Thread.sleep(latency.toMillis());
             }
             Fault fault = faults.poll();
+            if (fault == null && windowFault != null && System.nanoTime() < windowEndNanos) {
+                fault = windowFault;
+            }
             if (fault != null) {
                 if (fault.retryAfter() != null) {
                     exchange.getResponseHeaders().add("Retry-After", fault.retryAfter());
