@@ -2,6 +2,7 @@ package io.switchboard.relay;
 
 import static io.switchboard.testkit.KafkaTestClient.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.switchboard.relay.outbox.OutboxWriter;
@@ -64,10 +65,22 @@ abstract class AbstractOutboxRelayIT {
         db.close();
     }
 
+    /** The URL the relay connects with (a subclass may choose another driver). */
+    protected String jdbcUrl(TestDatabase database) {
+        return database.jdbcUrl();
+    }
+
+    /** Ends a database session, as an admin or a network cut would (pg_terminate_backend, KILL). */
+    protected abstract void killSession(Statement admin, String session) throws Exception;
+
     protected ConfigurableApplicationContext startRelay(String... extra) {
+        return startRelay(db, extra);
+    }
+
+    protected ConfigurableApplicationContext startRelay(TestDatabase database, String... extra) {
         List<String> args = new ArrayList<>(List.of(
                 "--spring.kafka.bootstrap-servers=" + kafka,
-                "--spring.datasource.url=" + db.jdbcUrl(),
+                "--spring.datasource.url=" + jdbcUrl(database),
                 "--server.port=0",
                 "--switchboard.outbox.batch-size=50",
                 "--switchboard.outbox.standby-retry=200ms"));
@@ -219,6 +232,188 @@ abstract class AbstractOutboxRelayIT {
                     .hasSize(2 * rows);
         }
         awaitEmptyOutbox();
+    }
+
+    @Test
+    void oversizeRowIsDeadLetteredAndRowsBehindItFlow() throws Exception {
+        ConfigurableApplicationContext relay = startRelay();
+        OutboxWriter writer = relay.getBean(OutboxWriter.class);
+        String key = "oversize-" + UUID.randomUUID();
+        for (int i = 0; i < 3; i++) {
+            writer.write(OutboxMessage.of("audit.progress", "audit", key, "{\"completed_steps\":" + i + "}"));
+        }
+        // 1.5 MB of payload: over the limit before it is even serialized
+        String huge = "{\"completed_steps\":-1,\"text\":\"" + "x".repeat(1_500_000) + "\"}";
+        UUID hugeId = writer.write(OutboxMessage.of("audit.progress", "audit", key, huge));
+        // a payload under the limit whose headers push the serialized record over it
+        UUID heavyId = writer.write(new OutboxMessage(
+                "audit.progress",
+                "audit",
+                key,
+                "{\"completed_steps\":-2,\"text\":\"" + "y".repeat(980_000) + "\"}",
+                null,
+                null,
+                Map.of("note", "z".repeat(40_000)),
+                null));
+        for (int i = 3; i < 6; i++) {
+            writer.write(OutboxMessage.of("audit.progress", "audit", key, "{\"completed_steps\":" + i + "}"));
+        }
+
+        try (KafkaTestClient topics = KafkaTestClient.subscribe(kafka, "realtime.events", "realtime.events.dlq")) {
+            List<ConsumerRecord<String, byte[]>> all = topics.pollUntil(
+                    Duration.ofSeconds(60),
+                    seen -> KafkaTestClient.withKey(seen, key).stream()
+                                            .filter(r -> r.topic().equals("realtime.events"))
+                                            .count()
+                                    >= 6
+                            && KafkaTestClient.withKey(seen, key).stream()
+                                            .filter(r -> r.topic().equals("realtime.events.dlq"))
+                                            .count()
+                                    >= 2);
+            assertThat(KafkaTestClient.withKey(all, key).stream()
+                            .filter(r -> r.topic().equals("realtime.events"))
+                            .map(AbstractOutboxRelayIT::completedSteps))
+                    .as("the rows behind the oversize ones flow, in order")
+                    .containsExactly(0, 1, 2, 3, 4, 5);
+            List<ConsumerRecord<String, byte[]>> dead = KafkaTestClient.withKey(all, key).stream()
+                    .filter(r -> r.topic().equals("realtime.events.dlq"))
+                    .toList();
+            assertThat(dead)
+                    .extracting(r -> header(r, "switchboard-reason"))
+                    .containsExactly("ROW_TOO_LARGE", "ROW_TOO_LARGE");
+            assertThat(dead)
+                    .extracting(r -> header(r, "switchboard-event-id"))
+                    .containsExactly(hugeId.toString(), heavyId.toString());
+            assertThat(dead).allSatisfy(r -> {
+                assertThat(header(r, "switchboard-stage")).isEqualTo("relay");
+                assertThat(header(r, "switchboard-outbox-table")).isEqualTo("switchboard_outbox");
+                assertThat(header(r, "switchboard-outbox-id")).isNotBlank();
+                assertThat(r.value().length).as("a dead letter fits").isLessThan(100_000);
+                var row = JSON.readTree(r.value());
+                assertThat(row.get("truncated").asBoolean()).isTrue();
+                assertThat(row.get("payloadBytes").asInt()).isGreaterThan(980_000);
+                assertThat(row.get("payload").asString()).startsWith("{");
+            });
+            assertThat(header(dead.get(1), "switchboard-reason-text")).contains("as a Kafka record");
+        }
+        awaitEmptyOutbox();
+        assertThat(relay.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                        .counter("switchboard.relay.dead_lettered", "reason", "ROW_TOO_LARGE")
+                        .count())
+                .isEqualTo(2.0);
+        assertThat(relay.getBean(RelayLoop.class).status().healthy()).isTrue();
+    }
+
+    @Test
+    void lockNameIsScopedByDatabase() throws Exception {
+        try (TestDatabase other = TestDatabase.create(kind())) {
+            RelayLoop first = startRelay().getBean(RelayLoop.class);
+            ConfigurableApplicationContext secondContext = startRelay(other);
+            RelayLoop second = secondContext.getBean(RelayLoop.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> first.active() && second.active());
+            String key = "scoped-" + UUID.randomUUID();
+            secondContext
+                    .getBean(OutboxWriter.class)
+                    .write(OutboxMessage.of("audit.progress", "audit", key, "{\"audit_id\":\"x\"}"));
+            try (KafkaTestClient topic = KafkaTestClient.subscribe(kafka, "realtime.events")) {
+                assertThat(topic.withKey(key, 1, Duration.ofSeconds(20))).hasSize(1);
+            }
+            relays.remove(secondContext);
+            secondContext.close();
+        }
+    }
+
+    @Test
+    void killedLockConnectionStopsTheRelayBeforeAnotherRuns() throws Exception {
+        // after its failed step the first relay backs off 1 s (twice its poll interval), so the standby, trying every
+        // 200 ms, is the one that takes over; before that, the first one still believes it is active
+        ConfigurableApplicationContext firstContext =
+                startRelay("--switchboard.outbox.poll-interval=500ms", "--switchboard.outbox.max-poll-interval=500ms");
+        RelayLoop first = firstContext.getBean(RelayLoop.class);
+        await().atMost(Duration.ofSeconds(10)).until(first::active);
+        RelayLoop second = startRelay().getBean(RelayLoop.class);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> !second.active());
+        String session = first.lock().session();
+        assertThat(session).isNotBlank();
+
+        try (Connection c = db.connect();
+                Statement admin = c.createStatement()) {
+            killSession(admin, session);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(second::active);
+        double publishedByFirst = published(firstContext);
+
+        String key = "after-kill-" + UUID.randomUUID();
+        int rows = 60;
+        try (Connection c = db.connect();
+                Statement s = c.createStatement()) {
+            for (int i = 0; i < rows; i++) { // every insert wakes or reaches both relays
+                s.executeUpdate(
+                        "INSERT INTO switchboard_outbox (type, aggregate_id, payload) VALUES ('audit.progress', '" + key
+                                + "', '{\"completed_steps\":" + i + "}')");
+            }
+        }
+        try (KafkaTestClient topic = KafkaTestClient.subscribe(kafka, "realtime.events")) {
+            List<Integer> steps = topic.withKey(key, rows, Duration.ofSeconds(30)).stream()
+                    .map(AbstractOutboxRelayIT::completedSteps)
+                    .toList();
+            assertThat(steps)
+                    .as("in order, none lost")
+                    .isEqualTo(IntStream.range(0, rows).boxed().toList());
+        }
+        awaitEmptyOutbox();
+        assertThat(published(firstContext))
+                .as("the replica whose lock session was killed relayed nothing once the other took over")
+                .isEqualTo(publishedByFirst);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !first.active());
+    }
+
+    @Test
+    void qualifiedTableNameMigratesAndRelays() throws Exception {
+        try (TestDatabase other = TestDatabase.create(kind())) {
+            String table = other.name() + ".custom_outbox";
+            boolean postgres = kind() == TestDatabase.Kind.POSTGRES;
+            // on Postgres, a 30 s poll shows that the insert trigger's NOTIFY reaches the relay
+            ConfigurableApplicationContext relay = postgres
+                    ? startRelay("--switchboard.outbox.table=" + table, "--switchboard.outbox.max-poll-interval=30s")
+                    : startRelay("--switchboard.outbox.table=" + table);
+            await().atMost(Duration.ofSeconds(10)).until(relay.getBean(RelayLoop.class)::active);
+            String key = "qualified-" + UUID.randomUUID();
+            try (KafkaTestClient topic = KafkaTestClient.subscribe(kafka, "realtime.events")) {
+                if (postgres) {
+                    await().atMost(Duration.ofSeconds(20)).until(() -> listening(table));
+                }
+                long start = System.nanoTime();
+                try (Connection c = db.connect();
+                        Statement s = c.createStatement()) {
+                    for (int i = 0; i < 3; i++) {
+                        s.executeUpdate("INSERT INTO " + table + " (type, aggregate_id, payload) VALUES"
+                                + " ('audit.progress', '" + key + "', '{\"completed_steps\":" + i + "}')");
+                    }
+                }
+                assertThat(topic.withKey(key, 3, Duration.ofSeconds(20)))
+                        .extracting(AbstractOutboxRelayIT::completedSteps)
+                        .containsExactly(0, 1, 2);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> other.rowCount("custom_outbox") == 0);
+            assertThatThrownBy(() -> db.rowCount("switchboard_outbox"))
+                    .as("the setting chose the table: the default one was never created")
+                    .isInstanceOf(IllegalStateException.class);
+            relays.remove(relay);
+            relay.close();
+        }
+    }
+
+    /** True once the relay LISTENs (Postgres; other databases poll). */
+    protected boolean listening(String table) throws Exception {
+        return true;
+    }
+
+    private static double published(ConfigurableApplicationContext relay) {
+        return relay.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .counter("switchboard.relay.published")
+                .count();
     }
 
     private void awaitEmptyOutbox() {

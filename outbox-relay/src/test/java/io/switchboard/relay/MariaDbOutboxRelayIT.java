@@ -17,6 +17,11 @@ class MariaDbOutboxRelayIT extends AbstractOutboxRelayIT {
     }
 
     @Override
+    protected void killSession(Statement admin, String session) throws Exception {
+        admin.execute("KILL " + Long.parseLong(session));
+    }
+
+    @Override
     protected void killDeletingSessions(Statement admin) throws Exception {
         List<Long> ids = new ArrayList<>();
         try (ResultSet rs = admin.executeQuery("SELECT id FROM information_schema.processlist"

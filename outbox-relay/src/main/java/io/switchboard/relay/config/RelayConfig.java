@@ -7,6 +7,7 @@ import io.switchboard.relay.health.BacklogSampler;
 import io.switchboard.relay.health.RelayHealthIndicator;
 import io.switchboard.relay.health.RelayMetrics;
 import io.switchboard.relay.lock.DatabaseReplicaLock;
+import io.switchboard.relay.lock.LockName;
 import io.switchboard.relay.lock.ReplicaLock;
 import io.switchboard.relay.outbox.JdbcOutboxSource;
 import io.switchboard.relay.outbox.OutboxDialect;
@@ -19,21 +20,23 @@ import io.switchboard.relay.relay.OutboxRelay;
 import io.switchboard.relay.relay.RelayLoop;
 import io.switchboard.relay.sink.KafkaEventSink;
 import io.switchboard.schemas.RealtimeEvent;
+import io.switchboard.schemas.wire.AvroSerializer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** Wiring of the relay: the table and its dialect, the Kafka sink, the lock, the waker and the loop. */
@@ -49,7 +52,7 @@ public class RelayConfig {
 
     @Bean
     OutboxTable outboxTable(RelayProperties properties) {
-        return new OutboxTable(properties.table());
+        return properties.outboxTable();
     }
 
     @Bean
@@ -57,11 +60,21 @@ public class RelayConfig {
         return OutboxDialect.of(dataSource);
     }
 
-    /** One set of migrations per dialect: MariaDB runs MySQL's. */
+    /**
+     * One set of migrations per dialect (MariaDB runs MySQL's). A qualified table ({@code schema.table}) is migrated
+     * with that schema as Flyway's default (created when missing, and holding the history table), so the names the
+     * migrations derive from the table (constraint, trigger, function, NOTIFY channel) stay plain identifiers.
+     */
     @Bean
-    FlywayConfigurationCustomizer outboxMigrations(OutboxDialect dialect) {
-        return configuration -> configuration.locations(
-                "classpath:db/migration/" + (dialect == OutboxDialect.POSTGRES ? "postgresql" : "mysql"));
+    FlywayConfigurationCustomizer outboxMigrations(OutboxDialect dialect, OutboxTable table) {
+        return configuration -> {
+            configuration.locations(
+                    "classpath:db/migration/" + (dialect == OutboxDialect.POSTGRES ? "postgresql" : "mysql"));
+            configuration.placeholders(Map.of("outbox_table", table.name()));
+            if (table.schema() != null) {
+                configuration.schemas(table.schema());
+            }
+        };
     }
 
     @Bean
@@ -79,13 +92,27 @@ public class RelayConfig {
         return topics.topic(properties.deadLetterTopic());
     }
 
+    /** The relay's one producer, for events and dead letters; the sink closes it when the context closes. */
     @Bean
-    KafkaEventSink eventSink(
-            KafkaTemplate<String, RealtimeEvent> events, KafkaProperties kafka, RelayProperties properties) {
-        Map<String, Object> raw = new LinkedHashMap<>(kafka.buildProducerProperties());
-        raw.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        KafkaTemplate<String, byte[]> deadLetters = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(raw));
-        return new KafkaEventSink(events, deadLetters, properties.topic(), properties.deadLetterTopic());
+    KafkaEventSink eventSink(KafkaProperties kafka, RelayProperties properties, OutboxTable table) {
+        Map<String, Object> config = new LinkedHashMap<>(kafka.buildProducerProperties());
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        Object maxRequest = config.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576);
+        if (properties.maxRecordBytes() > Integer.parseInt(maxRequest.toString())) {
+            throw new IllegalArgumentException("switchboard.outbox.max-record-bytes (" + properties.maxRecordBytes()
+                    + ") is over the producer's max.request.size (" + maxRequest
+                    + "): lower it, or raise spring.kafka.producer.properties.max.request.size");
+        }
+        AvroSerializer<RealtimeEvent> avro = new AvroSerializer<>();
+        avro.configure(config, false);
+        return new KafkaEventSink(
+                new KafkaProducer<>(config),
+                avro,
+                properties.topic(),
+                properties.deadLetterTopic(),
+                table,
+                properties.maxRecordBytes());
     }
 
     @Bean
@@ -93,29 +120,42 @@ public class RelayConfig {
         return new RelayMetrics(registry, clock);
     }
 
+    /** The database lock, or none with {@code single-replica}; closed by the loop when it stops. */
+    @Bean(destroyMethod = "")
+    ReplicaLock replicaLock(
+            DataSource dataSource, OutboxDialect dialect, OutboxTable table, RelayProperties properties, Clock clock) {
+        return properties.singleReplica()
+                ? ReplicaLock.alwaysHeld()
+                : new DatabaseReplicaLock(
+                        dataSource,
+                        dialect,
+                        LockName.resolve(dataSource, dialect, table),
+                        clock,
+                        properties.lockRecheck());
+    }
+
     @Bean
     RelayLoop relayLoop(
             DataSource dataSource,
-            JdbcTemplate jdbc,
             OutboxTable table,
             OutboxDialect dialect,
             KafkaEventSink sink,
+            ReplicaLock lock,
             RelayProperties properties,
             RelayMetrics metrics,
             MeterRegistry registry,
             Clock clock) {
+        // fenced: with a database lock, the relay reads and deletes in the session that holds it
+        DataSource work = lock instanceof DatabaseReplicaLock held ? held.fencedDataSource() : dataSource;
         OutboxRelay relay = new OutboxRelay(
-                new JdbcOutboxSource(jdbc, table, dialect),
-                new OutboxEventMapper(properties.defaultSource(), properties.maxPayloadBytes()),
+                new JdbcOutboxSource(new JdbcTemplate(work), table, dialect),
+                new OutboxEventMapper(properties.defaultSource(), properties.maxRecordBytes()),
                 sink,
+                metrics,
                 properties.batchSize(),
                 properties.maxInFlight(),
                 properties.ackTimeout(),
                 clock);
-        ReplicaLock lock = properties.singleReplica()
-                ? ReplicaLock.alwaysHeld()
-                : new DatabaseReplicaLock(
-                        dataSource, dialect, "switchboard-outbox:" + table.name(), clock, properties.lockRecheck());
         Waker waker = dialect == OutboxDialect.POSTGRES && properties.listenNotify()
                 ? new PostgresNotifyWaker(dataSource, table.name())
                 : Waker.polling();
@@ -128,12 +168,18 @@ public class RelayConfig {
                         properties.pollInterval(),
                         properties.maxPollInterval(),
                         properties.maxBackoff(),
-                        properties.standbyRetry()),
+                        properties.standbyRetry(),
+                        properties.unhealthyAfter()),
                 clock);
         Gauge.builder("switchboard.relay.active", loop, l -> l.active() ? 1 : 0)
                 .description("1 when this replica holds the lock and relays, 0 for a standby")
                 .register(registry);
         return loop;
+    }
+
+    @Bean
+    RelayLifecycle relayLifecycle(RelayLoop loop, RelayProperties properties) {
+        return new RelayLifecycle(loop, properties.ackTimeout().plus(Duration.ofSeconds(30)));
     }
 
     @Bean

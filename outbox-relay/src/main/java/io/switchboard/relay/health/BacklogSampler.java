@@ -1,13 +1,19 @@
 package io.switchboard.relay.health;
 
 import io.switchboard.relay.outbox.OutboxTable;
+import io.switchboard.relay.outbox.Secrets;
 import io.switchboard.relay.relay.RelayLoop;
 import java.sql.Timestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 
 /** Samples the outbox's backlog (row count, oldest row) for the gauges, on the active replica only. */
 public final class BacklogSampler {
+
+    private static final Logger log = LoggerFactory.getLogger(BacklogSampler.class);
 
     private final JdbcTemplate jdbc;
     private final RelayLoop loop;
@@ -26,9 +32,14 @@ public final class BacklogSampler {
         if (!loop.active()) {
             return;
         }
-        jdbc.query(query, rs -> {
-            Timestamp oldest = rs.getTimestamp(2);
-            metrics.backlog(rs.getLong(1), oldest == null ? null : oldest.toInstant());
-        });
+        try {
+            jdbc.query(query, rs -> {
+                Timestamp oldest = rs.getTimestamp(2);
+                metrics.backlog(rs.getLong(1), oldest == null ? null : oldest.toInstant());
+            });
+        } catch (DataAccessException e) {
+            // the relay's own failures say that the database is away (health, logs); a sample is only skipped
+            log.debug("backlog not sampled: {}", Secrets.redact(e.getMessage()));
+        }
     }
 }

@@ -1,21 +1,32 @@
 package io.switchboard.relay.lock;
 
 import io.switchboard.relay.outbox.OutboxDialect;
+import io.switchboard.relay.outbox.Secrets;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.datasource.AbstractDataSource;
 
 /**
  * The lock as a database session lock: {@code pg_try_advisory_lock} on Postgres, {@code GET_LOCK} on MySQL and
  * MariaDB, held on a connection of its own. When the active replica dies its session ends, the database releases
- * the lock, and a standby's next try takes it. The holder re-checks its connection every {@code recheck}.
+ * the lock, and a standby's next try takes it.
+ *
+ * <p>The lock fences the work: {@link #fencedDataSource()} hands out the lock's own connection, so the relay reads
+ * and deletes outbox rows in the session that holds the lock. Once that session is gone (killed, or the network cut)
+ * no read or delete of this replica can succeed, whatever this replica still believes, so two replicas never read
+ * and delete at once. A read that succeeded just before the session ended may still be sent: at most one batch,
+ * which the next holder publishes again (at least once).
  */
 public final class DatabaseReplicaLock implements ReplicaLock {
 
@@ -26,8 +37,11 @@ public final class DatabaseReplicaLock implements ReplicaLock {
     private final String name;
     private final Clock clock;
     private final Duration recheck;
-    private Connection connection;
+    private final DataSource fenced = new Fenced();
+    private volatile Connection connection;
+    private volatile String session;
     private Instant checkedAt = Instant.MIN;
+    private boolean verifyNext;
 
     public DatabaseReplicaLock(
             DataSource dataSource, OutboxDialect dialect, String name, Clock clock, Duration recheck) {
@@ -39,16 +53,32 @@ public final class DatabaseReplicaLock implements ReplicaLock {
     }
 
     @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String session() {
+        return session;
+    }
+
+    /** Connections of the session that holds the lock; refused while this replica does not hold it. */
+    public DataSource fencedDataSource() {
+        return fenced;
+    }
+
+    @Override
+    public synchronized void verifyNext() {
+        verifyNext = true;
+    }
+
+    @Override
     public synchronized boolean tryHold() {
         if (connection != null) {
-            if (Duration.between(checkedAt, clock.instant()).compareTo(recheck) < 0) {
+            if (stillHeld()) {
                 return true;
             }
-            if (alive()) {
-                checkedAt = clock.instant();
-                return true;
-            }
-            log.warn("outbox relay lost its lock connection: this replica is no longer the active one");
+            log.warn("outbox relay lost its lock session {}: this replica is no longer the active one", session);
             close();
         }
         Connection candidate = null;
@@ -59,9 +89,14 @@ public final class DatabaseReplicaLock implements ReplicaLock {
                 lock.setString(1, name);
                 try (ResultSet rs = lock.executeQuery()) {
                     if (rs.next() && rs.getBoolean(1)) {
+                        session = sessionId(candidate);
                         connection = candidate;
                         checkedAt = clock.instant();
-                        log.info("outbox relay holds the lock '{}': this replica is the active one", name);
+                        verifyNext = false;
+                        log.info(
+                                "outbox relay holds the lock '{}' (session {}): this replica is the active one",
+                                name,
+                                session);
                         return true;
                     }
                 }
@@ -70,31 +105,50 @@ public final class DatabaseReplicaLock implements ReplicaLock {
             return false;
         } catch (SQLException e) {
             closeQuietly(candidate);
-            log.debug("cannot take the outbox relay lock: {}", e.getMessage());
-            return false;
+            throw new IllegalStateException(
+                    "cannot ask for the outbox lock '" + name + "': " + Secrets.redact(e.getMessage()),
+                    Secrets.redacted(e));
         }
     }
 
-    private boolean alive() {
+    private boolean stillHeld() {
         try {
-            return connection.isValid(2);
+            if (connection.isClosed()) {
+                return false;
+            }
+            if (!verifyNext && Duration.between(checkedAt, clock.instant()).compareTo(recheck) < 0) {
+                return true;
+            }
+            boolean alive = connection.isValid(2);
+            checkedAt = clock.instant();
+            verifyNext = false;
+            return alive;
         } catch (SQLException e) {
             return false;
         }
     }
 
+    private String sessionId(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(dialect.sessionIdSql())) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
     @Override
     public synchronized void close() {
-        if (connection != null) {
+        Connection held = connection;
+        connection = null;
+        session = null;
+        if (held != null) {
             // the connection goes back to a pool, where its session lives on: release the lock explicitly
-            try (var unlock = connection.createStatement()) {
+            try (Statement unlock = held.createStatement()) {
                 unlock.execute(dialect.unlockAllSql());
             } catch (SQLException ignored) {
                 // a broken connection: the database ends the session, and the lock with it
             }
         }
-        closeQuietly(connection);
-        connection = null;
+        closeQuietly(held);
     }
 
     private static void closeQuietly(Connection c) {
@@ -104,6 +158,41 @@ public final class DatabaseReplicaLock implements ReplicaLock {
             } catch (SQLException ignored) {
                 // the session is gone either way
             }
+        }
+    }
+
+    /** The lock's connection, lent out: closing it only ends the loan. */
+    private final class Fenced extends AbstractDataSource {
+        @Override
+        public Connection getConnection() throws SQLException {
+            Connection held = connection;
+            if (held == null) {
+                throw new SQLException("this outbox relay does not hold the lock '" + name + "'");
+            }
+            return (Connection) Proxy.newProxyInstance(
+                    Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        switch (method.getName()) {
+                            case "close":
+                                return null;
+                            case "isClosed":
+                                return held.isClosed();
+                            case "equals":
+                                return proxy == args[0];
+                            case "hashCode":
+                                return System.identityHashCode(proxy);
+                            default:
+                                try {
+                                    return method.invoke(held, args);
+                                } catch (InvocationTargetException e) {
+                                    throw e.getTargetException();
+                                }
+                        }
+                    });
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            return getConnection();
         }
     }
 }

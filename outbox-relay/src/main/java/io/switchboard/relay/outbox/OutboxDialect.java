@@ -31,6 +31,16 @@ public enum OutboxDialect {
         public String unlockAllSql() {
             return "SELECT pg_advisory_unlock_all()";
         }
+
+        @Override
+        public String sessionIdSql() {
+            return "SELECT pg_backend_pid()";
+        }
+
+        @Override
+        public String scopeSql() {
+            return "SELECT current_database(), current_schema()";
+        }
     },
     /** MySQL 8 and MariaDB: JSON columns read and written as text. */
     MYSQL {
@@ -58,6 +68,16 @@ public enum OutboxDialect {
         public String unlockAllSql() {
             return "SELECT RELEASE_ALL_LOCKS()";
         }
+
+        @Override
+        public String sessionIdSql() {
+            return "SELECT CONNECTION_ID()";
+        }
+
+        @Override
+        public String scopeSql() {
+            return "SELECT DATABASE(), NULL";
+        }
     };
 
     abstract String readJson(String column);
@@ -72,6 +92,15 @@ public enum OutboxDialect {
     /** Releases every lock this session holds. */
     public abstract String unlockAllSql();
 
+    /** The id of this session, as the server's admin commands name it (pg_terminate_backend, KILL). */
+    public abstract String sessionIdSql();
+
+    /**
+     * The connection's database and schema (null on MySQL and MariaDB, where a database is the schema): what an
+     * unqualified table name resolves to, so the replica lock can be scoped to the table it guards.
+     */
+    public abstract String scopeSql();
+
     public static OutboxDialect of(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection()) {
             String product = connection.getMetaData().getDatabaseProductName().toLowerCase();
@@ -84,7 +113,8 @@ public enum OutboxDialect {
             throw new IllegalStateException(
                     "the outbox database is " + product + "; Postgres, MySQL and MariaDB are supported");
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot reach the outbox database: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot reach the outbox database: " + Secrets.redact(e.getMessage()), Secrets.redacted(e));
         }
     }
 }

@@ -22,6 +22,8 @@ public final class PostgresNotifyWaker implements Waker {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresNotifyWaker.class);
 
+    private static final long SLICE_MILLIS = 200;
+
     private final DataSource dataSource;
     private final String channel;
     private final Waker fallback = Waker.polling();
@@ -80,13 +82,19 @@ public final class PostgresNotifyWaker implements Waker {
             return;
         }
         try {
-            PGNotification[] notifications =
-                    connection.unwrap(PGConnection.class).getNotifications((int) Math.max(1, max.toMillis()));
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            if (notifications == null) {
-                return; // timed out: the poll
+            // in slices, so an interrupt (a stop) ends the wait soon: the driver does not see interrupts
+            long deadline = System.nanoTime() + max.toNanos();
+            long left;
+            while ((left = deadline - System.nanoTime()) > 0) {
+                int slice = (int) Math.max(1, Math.min(SLICE_MILLIS, left / 1_000_000));
+                PGNotification[] notifications =
+                        connection.unwrap(PGConnection.class).getNotifications(slice);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                if (notifications != null && notifications.length > 0) {
+                    return;
+                }
             }
         } catch (SQLException e) {
             log.debug("LISTEN connection failed, polling until it is back: {}", e.getMessage());

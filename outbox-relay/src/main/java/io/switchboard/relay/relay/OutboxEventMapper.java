@@ -22,15 +22,16 @@ public final class OutboxEventMapper {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String defaultSource;
-    private final int maxPayloadBytes;
+    private final int maxRecordBytes;
 
     /**
      * @param defaultSource the source for rows that name none
-     * @param maxPayloadBytes the largest payload a Kafka record may carry (below the producer's max.request.size)
+     * @param maxRecordBytes the largest record Kafka may carry: a payload over it can never fit, so it is refused
+     *     before it is parsed (the sink measures the whole serialized record)
      */
-    public OutboxEventMapper(String defaultSource, int maxPayloadBytes) {
+    public OutboxEventMapper(String defaultSource, int maxRecordBytes) {
         this.defaultSource = defaultSource;
-        this.maxPayloadBytes = maxPayloadBytes;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     public RealtimeEvent toEvent(OutboxRow row) {
@@ -44,11 +45,11 @@ public final class OutboxEventMapper {
                             + MAX_TYPE_LENGTH);
         }
         int bytes = row.payload() == null ? 0 : row.payload().getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > maxPayloadBytes) {
+        if (bytes > maxRecordBytes) {
             throw new BadRowException(
                     BadRowException.Reason.ROW_TOO_LARGE,
-                    "outbox row " + row.id() + " has a payload of " + bytes + " bytes, over the Kafka limit of "
-                            + maxPayloadBytes);
+                    "outbox row " + row.id() + " has a payload of " + bytes
+                            + " bytes, over switchboard.outbox.max-record-bytes (" + maxRecordBytes + ")");
         }
         JsonNode payload = parse(row.payload());
         if (payload == null || !payload.isObject()) {

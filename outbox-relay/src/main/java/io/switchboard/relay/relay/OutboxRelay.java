@@ -9,10 +9,16 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The relay's steps, pipelined: each step retires the batches Kafka has acknowledged (deleting their rows, oldest
@@ -25,21 +31,27 @@ import java.util.concurrent.TimeoutException;
  * read again from the start, so rows may be published twice around a crash or an outage (the publisher's dedupe
  * absorbs that), never lost. Order per aggregate holds because rows are sent in id order through an idempotent
  * producer, which keeps the order of a partition's in-flight batches.
+ *
+ * <p>A record Kafka refuses for good (a {@link BadRowException} from the sink) never blocks: the row is
+ * dead-lettered instead. A dead letter Kafka refuses for good is replaced by a metadata-only one; only when Kafka
+ * refuses even that (a topic-wide problem, not the row's) does the step fail and the row stay.
  */
 public final class OutboxRelay {
 
-    /**
-     * What one step did: {@code read} rows read and sent; {@code published} and {@code deadLettered} rows retired
-     * (acknowledged and deleted), with the commit times of those published, for the lag.
-     */
-    public record Step(int read, int published, int deadLettered, List<Instant> createdAt) {}
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
-    private record Batch(
-            List<Long> ids, CompletableFuture<Void> acks, List<Instant> createdAt, int deadLettered, Instant sentAt) {}
+    /** What one step did: rows read and sent, rows retired (acknowledged and deleted) as events and dead letters. */
+    public record Step(int read, int published, int deadLettered) {}
+
+    /** One row's write: its event, or (with a letter) its dead letter. */
+    private record Write(OutboxRow row, CompletableFuture<?> ack, DeadLetter letter) {}
+
+    private record Batch(List<Write> writes, CompletableFuture<Void> acks, Instant sentAt) {}
 
     private final OutboxSource source;
     private final OutboxEventMapper mapper;
     private final EventSink sink;
+    private final RelayListener listener;
     private final int batchSize;
     private final int maxInFlight;
     private final Duration ackTimeout;
@@ -51,17 +63,22 @@ public final class OutboxRelay {
             OutboxSource source,
             OutboxEventMapper mapper,
             EventSink sink,
+            RelayListener listener,
             int batchSize,
             int maxInFlight,
             Duration ackTimeout,
             Clock clock) {
-        this.source = source;
-        this.mapper = mapper;
-        this.sink = sink;
+        if (batchSize < 1 || maxInFlight < 1 || ackTimeout.isNegative() || ackTimeout.isZero()) {
+            throw new IllegalArgumentException("batchSize and maxInFlight must be at least 1, ackTimeout positive");
+        }
+        this.source = Objects.requireNonNull(source, "source");
+        this.mapper = Objects.requireNonNull(mapper, "mapper");
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.listener = Objects.requireNonNull(listener, "listener");
         this.batchSize = batchSize;
         this.maxInFlight = maxInFlight;
         this.ackTimeout = ackTimeout;
-        this.clock = clock;
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     public int batchSize() {
@@ -75,88 +92,190 @@ public final class OutboxRelay {
 
     public Step step() throws InterruptedException, ExecutionException, TimeoutException {
         try {
-            Retired retired = new Retired();
-            retire(retired, false);
+            Step retired = retire(new Step(0, 0, 0), false);
             if (inFlight.size() >= maxInFlight) {
-                retire(retired, true);
+                retired = retire(retired, true);
             }
             List<OutboxRow> rows = source.fetch(highestSent, batchSize);
             if (!rows.isEmpty()) {
                 send(rows);
-                retire(retired, false); // acknowledgements may already be there
+                retired = retire(retired, false); // acknowledgements may already be there
             }
-            return new Step(rows.size(), retired.published, retired.deadLettered, retired.createdAt);
-        } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
+            return new Step(rows.size(), retired.published(), retired.deadLettered());
+        } catch (InterruptedException e) {
+            throw e; // what is in flight is still valid: a drain may retire it
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             forget();
             throw e;
         }
     }
 
-    /** Waits for everything in flight and retires it (on shutdown). */
+    /**
+     * Waits for everything in flight (each batch at most {@code ackTimeout}) and retires it: on shutdown, so a
+     * successor publishes again as little as possible.
+     */
     public void drain() throws InterruptedException, ExecutionException, TimeoutException {
-        Retired ignored = new Retired();
+        Step retired = new Step(0, 0, 0);
         while (!inFlight.isEmpty()) {
-            retire(ignored, true);
+            retired = retire(retired, true);
         }
+    }
+
+    /** Forgets everything in flight (the lock was lost, or a step failed): the rows are read again from the start. */
+    public void forget() {
+        inFlight.clear();
+        highestSent = -1;
     }
 
     private void send(List<OutboxRow> rows) {
-        List<CompletableFuture<?>> writes = new ArrayList<>(rows.size());
-        List<Long> ids = new ArrayList<>(rows.size());
-        List<Instant> published = new ArrayList<>(rows.size());
-        int dead = 0;
+        List<Write> writes = new ArrayList<>(rows.size());
         for (OutboxRow row : rows) {
+            DeadLetter letter = null;
+            CompletableFuture<?> ack;
             try {
-                writes.add(sink.publish(row.aggregateId(), mapper.toEvent(row)));
-                published.add(row.createdAt());
+                ack = sink.publish(row, mapper.toEvent(row));
             } catch (BadRowException e) {
-                writes.add(sink.deadLetter(row, e));
-                dead++;
+                letter = DeadLetter.of(row, e);
+                DeadLetter l = letter;
+                ack = call(() -> sink.deadLetter(l));
             }
-            ids.add(row.id());
+            writes.add(new Write(row, ack, letter));
         }
         highestSent = rows.get(rows.size() - 1).id();
         inFlight.addLast(new Batch(
-                ids,
-                CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)),
-                published,
-                dead,
+                writes,
+                CompletableFuture.allOf(writes.stream().map(Write::ack).toArray(CompletableFuture[]::new)),
                 clock.instant()));
     }
 
-    private static final class Retired {
-        int published;
-        int deadLettered;
-        final List<Instant> createdAt = new ArrayList<>();
-    }
-
     /** Deletes acknowledged batches, oldest first; with {@code wait}, waits for the oldest one. */
-    private void retire(Retired retired, boolean wait)
-            throws InterruptedException, ExecutionException, TimeoutException {
+    private Step retire(Step retired, boolean wait) throws InterruptedException, ExecutionException, TimeoutException {
         while (!inFlight.isEmpty()) {
             Batch oldest = inFlight.peekFirst();
             if (!oldest.acks().isDone()) {
                 Duration age = Duration.between(oldest.sentAt(), clock.instant());
                 if (!wait && age.compareTo(ackTimeout) < 0) {
-                    return;
+                    return retired;
                 }
-                oldest.acks().get(Math.max(0, ackTimeout.minus(age).toMillis()), TimeUnit.MILLISECONDS);
+                try {
+                    oldest.acks().get(Math.max(0, ackTimeout.minus(age).toMillis()), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    // each write is looked at below
+                }
                 wait = false;
             }
-            oldest.acks().get(); // throws when a write failed
-            source.delete(oldest.ids());
+            retired = settle(oldest, retired);
             inFlight.removeFirst();
-            retired.published += oldest.createdAt().size();
-            retired.deadLettered += oldest.deadLettered();
-            retired.createdAt.addAll(oldest.createdAt());
         }
-        if (inFlight.isEmpty()) {
-            highestSent = -1; // read from the start again: a row that committed late below the old cursor is found
+        highestSent = -1; // read from the start again: a row that committed late below the old cursor is found
+        return retired;
+    }
+
+    /**
+     * Deletes the rows of a batch whose writes are all done. Rows Kafka refused for good are dead-lettered first. A
+     * write that failed otherwise fails the step: only the batch's dead-lettered rows are deleted then (that cannot
+     * reorder events), the rest is read again.
+     */
+    private Step settle(Batch batch, Step retired) throws InterruptedException, ExecutionException, TimeoutException {
+        List<OutboxRow> published = new ArrayList<>();
+        List<DeadLetter> dead = new ArrayList<>();
+        Throwable failure = null;
+        for (Write write : batch.writes()) {
+            Throwable error = failureOf(write.ack());
+            if (error == null) {
+                if (write.letter() == null) {
+                    published.add(write.row());
+                } else {
+                    dead.add(write.letter());
+                }
+                continue;
+            }
+            BadRowException refused = refusal(error);
+            if (refused == null) {
+                failure = failure == null ? error : failure;
+            } else if (write.letter() == null) {
+                dead.add(deadLetterNow(DeadLetter.of(write.row(), refused)));
+            } else if (!write.letter().metadataOnly()) {
+                dead.add(deadLetterNow(write.letter().metadataOnly(refused)));
+            } else {
+                failure = failure == null ? refused : failure;
+            }
+        }
+        if (failure != null) {
+            retireDead(dead);
+            throw new ExecutionException("a write of outbox rows failed: " + failure.getMessage(), failure);
+        }
+        List<Long> ids = new ArrayList<>(published.size() + dead.size());
+        published.forEach(r -> ids.add(r.id()));
+        dead.forEach(d -> ids.add(d.row().id()));
+        source.delete(ids);
+        published.forEach(listener::published);
+        dead.forEach(this::deadLettered);
+        return new Step(retired.read(), retired.published() + published.size(), retired.deadLettered() + dead.size());
+    }
+
+    private void retireDead(List<DeadLetter> dead) {
+        if (!dead.isEmpty()) {
+            source.delete(dead.stream().map(d -> d.row().id()).toList());
+            dead.forEach(this::deadLettered);
         }
     }
 
-    private void forget() {
-        inFlight.clear();
-        highestSent = -1;
+    private void deadLettered(DeadLetter letter) {
+        log.warn(
+                "outbox row {} (event {}) dead-lettered{}: {} {}",
+                letter.row().id(),
+                letter.row().eventId(),
+                letter.metadataOnly() ? " (metadata only)" : "",
+                letter.reason(),
+                letter.text());
+        listener.deadLettered(letter);
+    }
+
+    /** Writes a dead letter and waits for it; when Kafka refuses it for good, writes the metadata-only one. */
+    private DeadLetter deadLetterNow(DeadLetter letter)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            call(() -> sink.deadLetter(letter)).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return letter;
+        } catch (ExecutionException e) {
+            BadRowException refused = refusal(e.getCause());
+            if (refused == null || letter.metadataOnly()) {
+                throw e;
+            }
+            DeadLetter fallback = letter.metadataOnly(refused);
+            call(() -> sink.deadLetter(fallback)).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return fallback;
+        }
+    }
+
+    private static CompletableFuture<?> call(Supplier<CompletableFuture<?>> write) {
+        try {
+            return write.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The failure of a completed write, or null when it succeeded. */
+    private static Throwable failureOf(CompletableFuture<?> ack) {
+        try {
+            ack.getNow(null);
+            return null;
+        } catch (CompletionException e) {
+            return e.getCause() == null ? e : e.getCause();
+        } catch (CancellationException e) {
+            return e;
+        }
+    }
+
+    /** The {@link BadRowException} in the chain: Kafka refused the record for good. */
+    private static BadRowException refusal(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BadRowException bad) {
+                return bad;
+            }
+        }
+        return null;
     }
 }

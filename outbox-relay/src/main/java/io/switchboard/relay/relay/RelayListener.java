@@ -1,14 +1,19 @@
 package io.switchboard.relay.relay;
 
-/** What the loop reports as it goes: metrics hang off one implementation of this, not off the loop itself. */
+import io.switchboard.relay.outbox.OutboxRow;
+
+/** What the relay reports as it goes: metrics hang off one implementation of this, not off the loop itself. */
 public interface RelayListener {
 
-    /** A step succeeded and retired what it says. */
-    default void step(OutboxRelay.Step step) {}
+    /** A row's event was acknowledged by Kafka and the row deleted. */
+    default void published(OutboxRow row) {}
 
-    /** A step failed and will be retried after a backoff. */
+    /** A row's dead letter was acknowledged by Kafka and the row deleted. */
+    default void deadLettered(DeadLetter letter) {}
+
+    /** A step (or a lock check) failed and will be retried after a backoff. */
     default void failure(Throwable error) {}
 
-    /** A listener that ignores everything (unit tests). */
+    /** A listener that ignores everything. */
     RelayListener NONE = new RelayListener() {};
 }

@@ -9,7 +9,9 @@ import io.switchboard.schemas.RealtimeEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class OutboxRelayTest {
 
     /** An outbox in memory, oldest first. */
-    static final class InMemoryOutbox implements OutboxSource {
+    static class InMemoryOutbox implements OutboxSource {
         final List<OutboxRow> rows = new ArrayList<>();
 
         @Override
@@ -35,19 +37,40 @@ class OutboxRelayTest {
     static final class ManualSink implements EventSink {
         final List<RealtimeEvent> published = new ArrayList<>();
         final List<OutboxRow> deadLettered = new ArrayList<>();
+        final List<DeadLetter> letters = new ArrayList<>();
         final List<CompletableFuture<Void>> acks = new ArrayList<>();
         boolean failNext;
         boolean manual;
+        /** Events of rows with these ids are refused for good, at once or (async) through their future. */
+        final Set<Long> tooLarge = new HashSet<>();
+
+        final Set<Long> refusedLater = new HashSet<>();
+        /** Dead letters refused for good: all of them, or only the full ones. */
+        boolean refuseDeadLetters;
+
+        boolean refuseFullDeadLetters;
 
         @Override
-        public CompletableFuture<?> publish(String key, RealtimeEvent event) {
+        public CompletableFuture<?> publish(OutboxRow row, RealtimeEvent event) {
+            if (tooLarge.contains(row.id())) {
+                throw new BadRowException(BadRowException.Reason.ROW_TOO_LARGE, "row " + row.id() + " too large");
+            }
             published.add(event);
+            if (refusedLater.contains(row.id())) {
+                return CompletableFuture.failedFuture(
+                        new BadRowException(BadRowException.Reason.ROW_TOO_LARGE, "Kafka refused row " + row.id()));
+            }
             return ack();
         }
 
         @Override
-        public CompletableFuture<?> deadLetter(OutboxRow row, BadRowException reason) {
-            deadLettered.add(row);
+        public CompletableFuture<?> deadLetter(DeadLetter letter) {
+            if (refuseDeadLetters || refuseFullDeadLetters && !letter.metadataOnly()) {
+                return CompletableFuture.failedFuture(
+                        new BadRowException(BadRowException.Reason.ROW_TOO_LARGE, "dead letter refused"));
+            }
+            deadLettered.add(letter.row());
+            letters.add(letter);
             return ack();
         }
 
@@ -65,10 +88,28 @@ class OutboxRelayTest {
 
     private final InMemoryOutbox outbox = new InMemoryOutbox();
     private final ManualSink sink = new ManualSink();
+    /** What the relay reported: rows counted as published and dead-lettered. */
+    static final class Recorder implements RelayListener {
+        final List<Long> published = new ArrayList<>();
+        final List<DeadLetter> deadLettered = new ArrayList<>();
+
+        @Override
+        public void published(OutboxRow row) {
+            published.add(row.id());
+        }
+
+        @Override
+        public void deadLettered(DeadLetter letter) {
+            deadLettered.add(letter);
+        }
+    }
+
+    private final Recorder recorder = new Recorder();
     private final OutboxRelay relay = new OutboxRelay(
             outbox,
-            new OutboxEventMapper("test", 10_000),
+            new OutboxEventMapper("test", 70_000),
             sink,
+            recorder,
             2,
             4,
             Duration.ofSeconds(1),
@@ -171,5 +212,100 @@ class OutboxRelayTest {
                 .extracting(RealtimeEvent::getEventId)
                 .as("the first batch again, from the start")
                 .containsExactly("e1", "e2", "e3", "e4", "e1", "e2");
+    }
+
+    @Test
+    void oversizeRowIsDeadLetteredAndRowsBehindItFlow() throws Exception {
+        add(1, "audit.progress", "{\"n\":1}");
+        add(2, "audit.progress", "{\"n\":2}");
+        add(3, "audit.progress", "{\"n\":3}");
+        sink.tooLarge.add(2L); // the sink measured the serialized record: over the limit
+
+        relay.step();
+        relay.step();
+        assertThat(sink.published).extracting(RealtimeEvent::getEventId).containsExactly("e1", "e3");
+        assertThat(sink.letters)
+                .singleElement()
+                .satisfies(l -> assertThat(l.reason()).isEqualTo(BadRowException.Reason.ROW_TOO_LARGE))
+                .satisfies(l -> assertThat(l.row().id()).isEqualTo(2L));
+        assertThat(outbox.rows).isEmpty();
+    }
+
+    @Test
+    void aRecordKafkaRefusesForGoodIsDeadLetteredNotRetriedForever() throws Exception {
+        add(1, "audit.progress", "{\"n\":1}");
+        add(2, "audit.progress", "{\"n\":2}");
+        add(3, "audit.progress", "{\"n\":3}");
+        sink.refusedLater.add(1L); // the broker answered RecordTooLargeException
+
+        relay.step();
+        relay.step();
+        assertThat(sink.letters)
+                .singleElement()
+                .satisfies(l -> assertThat(l.row().id()).isEqualTo(1L))
+                .satisfies(l -> assertThat(l.text()).contains("Kafka refused row 1"));
+        assertThat(recorder.published).containsExactly(2L, 3L);
+        assertThat(outbox.rows).isEmpty();
+    }
+
+    @Test
+    void aDeadLetterKafkaRefusesIsReplacedByAMetadataOnlyOne() throws Exception {
+        add(1, "audit.progress", "[\"not an object\"]");
+        add(2, "audit.progress", "{}");
+        sink.refuseFullDeadLetters = true;
+
+        relay.step();
+        assertThat(sink.letters)
+                .singleElement()
+                .satisfies(l -> assertThat(l.metadataOnly()).isTrue())
+                .satisfies(l -> assertThat(l.reason()).isEqualTo(BadRowException.Reason.PAYLOAD_NOT_OBJECT))
+                .satisfies(l -> assertThat(l.text()).contains("Kafka refused the dead letter itself"));
+        assertThat(recorder.deadLettered).hasSize(1);
+        assertThat(outbox.rows).isEmpty();
+    }
+
+    @Test
+    void whenKafkaRefusesEvenTheMetadataOnlyDeadLetterTheStepFailsAndTheRowStays() throws Exception {
+        add(1, "audit.progress", "[\"not an object\"]");
+        add(2, "audit.progress", "{}");
+        sink.refuseDeadLetters = true;
+
+        assertThatThrownBy(relay::step).isInstanceOf(ExecutionException.class);
+        assertThat(outbox.rows).extracting(OutboxRow::id).containsExactly(1L, 2L);
+        assertThat(recorder.deadLettered).isEmpty();
+    }
+
+    @Test
+    void deadLettersAreCountedOnlyOnceKafkaAcknowledgedThem() throws Exception {
+        sink.manual = true;
+        add(1, "audit.progress", "[\"not an object\"]");
+        relay.step();
+        assertThat(sink.deadLettered).hasSize(1);
+        assertThat(recorder.deadLettered).as("sent, not acknowledged").isEmpty();
+
+        sink.acks.get(0).completeExceptionally(new IllegalStateException("broker unavailable"));
+        assertThatThrownBy(relay::step).isInstanceOf(ExecutionException.class);
+        assertThat(recorder.deadLettered)
+                .as("a failed write is not a dead letter")
+                .isEmpty();
+        assertThat(outbox.rows).hasSize(1);
+
+        relay.step(); // sent again
+        sink.acks.get(1).complete(null);
+        relay.step();
+        assertThat(recorder.deadLettered).hasSize(1);
+        assertThat(outbox.rows).isEmpty();
+    }
+
+    @Test
+    void theDrainRetiresWhatKafkaAcknowledgesAfterTheLastStep() throws Exception {
+        sink.manual = true;
+        add(1, "audit.progress", "{}");
+        add(2, "audit.progress", "{}");
+        relay.step();
+        sink.acks.forEach(a -> a.complete(null));
+        relay.drain();
+        assertThat(outbox.rows).isEmpty();
+        assertThat(recorder.published).containsExactly(1L, 2L);
     }
 }
