@@ -405,6 +405,22 @@ abstract class AbstractOutboxRelayIT {
         }
     }
 
+    /** The outbox usually lives beside the service's own tables: Flyway must not baseline V1 away. */
+    @Test
+    void migratesIntoADatabaseThatAlreadyHoldsTheServicesTables() throws Exception {
+        try (Connection c = db.connect();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE audits (id VARCHAR(64) PRIMARY KEY, status VARCHAR(32))");
+        }
+        ConfigurableApplicationContext relay = startRelay();
+        String key = "beside-" + UUID.randomUUID();
+        relay.getBean(OutboxWriter.class)
+                .write(OutboxMessage.of("audit.progress", "audit", key, "{\"completed_steps\":0}"));
+        try (KafkaTestClient topic = KafkaTestClient.subscribe(kafka, "realtime.events")) {
+            assertThat(topic.withKey(key, 1, Duration.ofSeconds(20))).hasSize(1);
+        }
+    }
+
     /** True once the relay LISTENs (Postgres; other databases poll). */
     protected boolean listening(String table) throws Exception {
         return true;
