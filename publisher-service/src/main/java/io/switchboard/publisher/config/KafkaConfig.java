@@ -10,13 +10,6 @@ import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.wire.WireFormatException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -85,24 +78,7 @@ public class KafkaConfig {
     @Bean
     SmartInitializingSingleton publishDeadLetterTopic(
             KafkaAdmin kafkaAdmin, PublisherProperties properties, TopicSettings topics) {
-        return () -> {
-            NewTopic topic = topics.topic(properties.deadLetterTopic());
-            try (Admin admin = Admin.create(kafkaAdmin.getConfigurationProperties())) {
-                admin.createTopics(List.of(topic)).all().get(kafkaAdmin.getOperationTimeout(), TimeUnit.SECONDS);
-                log.info("created the dead-letter topic {}", topic.name());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    log.warn(
-                            "could not create the dead-letter topic {}: {}",
-                            topic.name(),
-                            e.getCause().toString());
-                }
-            } catch (TimeoutException e) {
-                log.warn("could not create the dead-letter topic {}: no answer from Kafka", topic.name());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
+        return topics.createMissing(kafkaAdmin, properties.deadLetterTopic());
     }
 
     /** A bean, so that Spring closes it (and the producer it makes for raw bytes) with the context. */

@@ -16,18 +16,19 @@ import io.switchboard.schemas.RealtimeEvent;
 import io.switchboard.schemas.wire.WireFormatException;
 import java.time.Clock;
 import java.util.Collection;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -107,17 +108,14 @@ public class KafkaConfig {
                 clock);
     }
 
+    /** The output and dead-letter topics, each created only if missing (TopicSettings says why). */
     @Bean
-    NewTopic publishTopic(RouterProperties properties, TopicSettings topics) {
-        return topics.topic(properties.outputTopic());
+    SmartInitializingSingleton routerTopics(KafkaAdmin kafkaAdmin, RouterProperties properties, TopicSettings topics) {
+        return topics.createMissing(kafkaAdmin, properties.outputTopic(), properties.deadLetterTopic());
     }
 
-    @Bean
-    NewTopic eventsDeadLetterTopic(RouterProperties properties, TopicSettings topics) {
-        return topics.topic(properties.deadLetterTopic());
-    }
-
-    @Bean
+    /** A bean, so that Spring closes it (and the producer it makes for raw bytes) with the context. */
+    @Bean(destroyMethod = "close")
     DeadLetterPolicy deadLetterPolicy(RouterProperties properties, RouterMetrics metrics) {
         return new DeadLetterPolicy("router", properties.deadLetterTopic(), KafkaConfig::reason)
                 .eventId(value -> ((RealtimeEvent) value).getEventId())

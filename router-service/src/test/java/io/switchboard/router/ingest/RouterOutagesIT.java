@@ -183,6 +183,15 @@ class RouterOutagesIT {
                         .containsExactlyInAnyOrder(0, 1, 2);
             }
         }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
+            assertThat(admin.describeTopics(List.of(dlq))
+                            .allTopicNames()
+                            .get()
+                            .get(dlq)
+                            .partitions())
+                    .as("an existing topic is left as it is (Spring's KafkaAdmin used to add partitions to it)")
+                    .hasSize(1);
+        }
     }
 
     private static List<String> distinctIds(List<ConsumerRecord<String, byte[]>> records, String topic) {
