@@ -84,7 +84,10 @@ abstract class AbstractOutboxRelayIT {
                 "--server.port=0",
                 "--switchboard.outbox.batch-size=50",
                 "--switchboard.outbox.standby-retry=200ms"));
-        args.addAll(List.of(extra));
+        for (String arg : extra) { // an extra setting replaces the default one (Spring would join the two)
+            args.removeIf(a -> a.substring(0, a.indexOf('=')).equals(arg.substring(0, arg.indexOf('='))));
+            args.add(arg);
+        }
         ConfigurableApplicationContext relay = OutboxRelayApplication.builder().run(args.toArray(String[]::new));
         relays.add(relay);
         return relay;
@@ -325,10 +328,12 @@ abstract class AbstractOutboxRelayIT {
 
     @Test
     void killedLockConnectionStopsTheRelayBeforeAnotherRuns() throws Exception {
-        // after its failed step the first relay backs off 1 s (twice its poll interval), so the standby, trying every
-        // 200 ms, is the one that takes over; before that, the first one still believes it is active
-        ConfigurableApplicationContext firstContext =
-                startRelay("--switchboard.outbox.poll-interval=500ms", "--switchboard.outbox.max-poll-interval=500ms");
+        // once the first relay knows it lost its lock it waits 2 s as a standby, so the other one, trying every
+        // 200 ms, is the one that takes over; until then the first one still believes it is active
+        ConfigurableApplicationContext firstContext = startRelay(
+                "--switchboard.outbox.poll-interval=500ms",
+                "--switchboard.outbox.max-poll-interval=500ms",
+                "--switchboard.outbox.standby-retry=2s");
         RelayLoop first = firstContext.getBean(RelayLoop.class);
         await().atMost(Duration.ofSeconds(10)).until(first::active);
         RelayLoop second = startRelay().getBean(RelayLoop.class);

@@ -80,6 +80,7 @@ public final class DatabaseReplicaLock implements ReplicaLock {
             }
             log.warn("outbox relay lost its lock session {}: this replica is no longer the active one", session);
             close();
+            return false; // a standby now: it tries again after standby-retry, like the others
         }
         Connection candidate = null;
         try {
