@@ -26,17 +26,18 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** Wiring of the relay: the table and its dialect, the Kafka sink, the lock, the waker and the loop. */
@@ -82,14 +83,10 @@ public class RelayConfig {
         return new OutboxWriter(jdbc, table, dialect);
     }
 
+    /** realtime.events and its dead-letter topic, each created only if missing (TopicSettings says why). */
     @Bean
-    NewTopic eventsTopic(RelayProperties properties, TopicSettings topics) {
-        return topics.topic(properties.topic());
-    }
-
-    @Bean
-    NewTopic eventsDeadLetterTopic(RelayProperties properties, TopicSettings topics) {
-        return topics.topic(properties.deadLetterTopic());
+    SmartInitializingSingleton relayTopics(KafkaAdmin kafkaAdmin, RelayProperties properties, TopicSettings topics) {
+        return topics.createMissing(kafkaAdmin, properties.topic(), properties.deadLetterTopic());
     }
 
     /** The relay's one producer, for events and dead letters; the sink closes it when the context closes. */
