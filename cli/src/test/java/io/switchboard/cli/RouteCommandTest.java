@@ -75,4 +75,22 @@ class RouteCommandTest {
         assertThat(custom.get("rule").asString()).isEqualTo("mine");
         assertThat(custom.get("channels").toString()).isEqualTo("[\"private-ops\"]");
     }
+
+    @Test
+    void pusherUsePrivateChannelsIsReadAsTheServiceReadsIt() {
+        // the defect: only "0" meant false, so PUSHER_USE_PRIVATE_CHANNELS=false still prefixed private-
+        assertThat(RouteCommand.flag("PUSHER_USE_PRIVATE_CHANNELS", "false", true))
+                .isFalse();
+        assertThat(RouteCommand.flag("PUSHER_USE_PRIVATE_CHANNELS", "0", true)).isFalse();
+        assertThat(RouteCommand.flag("PUSHER_USE_PRIVATE_CHANNELS", "off", true))
+                .isFalse();
+        assertThat(RouteCommand.flag("PUSHER_USE_PRIVATE_CHANNELS", "1", false)).isTrue();
+        assertThat(RouteCommand.flag("PUSHER_USE_PRIVATE_CHANNELS", "yes", false))
+                .isTrue();
+        assertThat(RouteCommand.flag("PUSHER_USE_PRIVATE_CHANNELS", null, true)).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> RouteCommand.flag("PUSHER_USE_PRIVATE_CHANNELS", "maybe", true))
+                .hasMessageContaining("PUSHER_USE_PRIVATE_CHANNELS")
+                .hasMessageContaining("maybe");
+    }
 }

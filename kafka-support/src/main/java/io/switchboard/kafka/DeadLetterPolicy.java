@@ -60,6 +60,42 @@ public final class DeadLetterPolicy implements AutoCloseable {
     private Function<Object, String> eventId = value -> null;
     private final List<Class<? extends Exception>> notRetryable = new ArrayList<>();
     private final List<DefaultKafkaProducerFactory<?, ?>> factories = new ArrayList<>();
+    private final Stuck stuck = new Stuck();
+
+    /**
+     * How long the consumer has been retrying transient failures without a pause of more than 30 s between them
+     * (the backoff tops out at 10 s): a registry that refuses the service's credentials, an output topic that
+     * refuses every write, Pusher down. Read by the health indicator (ListenerContainersHealth).
+     */
+    static final class Stuck {
+        private static final long QUIET_NANOS = 30_000_000_000L;
+        private long since = -1;
+        private long last = -1;
+        private String reason;
+
+        synchronized void failed(String reason) {
+            long now = System.nanoTime();
+            if (since < 0 || now - last > QUIET_NANOS) {
+                since = now;
+            }
+            last = now;
+            this.reason = reason;
+        }
+
+        /** Nanoseconds of the current streak of retries, 0 when there is none. */
+        synchronized long streakNanos() {
+            long now = System.nanoTime();
+            return since < 0 || now - last > QUIET_NANOS ? 0 : now - since;
+        }
+
+        synchronized String reason() {
+            return reason;
+        }
+    }
+
+    Stuck stuck() {
+        return stuck;
+    }
 
     /**
      * @param stage the stage that writes these dead letters ({@code router}, {@code publisher})
@@ -117,7 +153,13 @@ public final class DeadLetterPolicy implements AutoCloseable {
         // found first in the cause chain, so a transient failure wrapping a data exception is still retried
         handler.addRetryableExceptions(TransientFailure.class);
         BackOff untilItWorks = untilItWorks();
-        handler.setBackOffFunction((record, e) -> isTransient(e) ? untilItWorks : null);
+        handler.setBackOffFunction((record, e) -> {
+            if (!isTransient(e)) {
+                return null;
+            }
+            stuck.failed(reasonText(e));
+            return untilItWorks;
+        });
         // the listener says what failed in one line; the handler's own ERROR with a stack trace per retry
         // flooded the logs (150 bad rows wrote about 9,000 lines)
         handler.setLogLevel(KafkaException.Level.DEBUG);

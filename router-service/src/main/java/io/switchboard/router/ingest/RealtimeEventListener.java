@@ -109,7 +109,13 @@ public class RealtimeEventListener {
             }
             nanos[i] = System.nanoTime() - start;
             if (outcomes[i] instanceof EventRouter.Routed routed) {
-                sends[i] = template.send(outputTopic, record.key(), routed.publish());
+                try {
+                    sends[i] = template.send(outputTopic, record.key(), routed.publish());
+                } catch (RuntimeException e) {
+                    // the producer refused at once (its serializer could not reach the registry, a closed
+                    // producer): the output failed, not the record
+                    throw retryFrom(records, settle(records, sends, outcomes, nanos, poll, i), e);
+                }
             }
         }
         int unsettled = settle(records, sends, outcomes, nanos, poll, n);

@@ -91,12 +91,6 @@ public final class EventRouter {
         }
         ObjectNode payload = parseObject(event);
         ChannelRouter.RoutingDecision decision = router.route(type, payload, event.getChannels());
-        if (!admission.admit(event.getAggregateId(), type, payload)) {
-            return new Dropped(
-                    PROGRESS_REGRESSED,
-                    decision.rule(),
-                    "progress of " + event.getAggregateId() + " went backwards for " + type);
-        }
         TruncationResult data = truncator.truncate(event.getPayload(), payload, Set.copyOf(decision.keep()));
         ChannelPublish publish = ChannelPublish.newBuilder()
                 .setEventId(event.getEventId())
@@ -111,6 +105,13 @@ public final class EventRouter {
                 .setOriginalBytes(data.originalBytes())
                 .setHeaders(event.getHeaders())
                 .build();
+        // last: nothing after the guard's decision can fail, so a dead-lettered event never moves the guard
+        if (!admission.admit(event.getAggregateId(), type, payload)) {
+            return new Dropped(
+                    PROGRESS_REGRESSED,
+                    decision.rule(),
+                    "progress of " + event.getAggregateId() + " went backwards for " + type);
+        }
         return new Routed(publish, decision.rule(), data);
     }
 

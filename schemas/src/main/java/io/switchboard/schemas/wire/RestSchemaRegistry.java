@@ -101,7 +101,17 @@ final class RestSchemaRegistry implements SchemaRegistry {
                     WireFormatException.Reason.UNKNOWN_SCHEMA_ID,
                     "registry at " + base + " has no " + what.substring(6));
         }
-        if (response.statusCode() / 100 != 2) {
+        int status = response.statusCode();
+        if (status / 100 == 4 && status != 401 && status != 403 && status != 408 && status != 429) {
+            // the registry understood and said no for good (an invalid or incompatible schema): not a blip
+            throw new WireFormatException(
+                    WireFormatException.Reason.REGISTRY_REFUSED,
+                    "registry at " + base + " refused to " + what + ": HTTP " + status + " "
+                            + abbreviate(response.body()));
+        }
+        if (status / 100 != 2) {
+            // unreachable, overloaded, rate-limited, or refusing our credentials: retried until an operator or
+            // the registry fixes it (health goes DOWN after two minutes of it), never a reason to drop good data
             throw new WireFormatException(
                     WireFormatException.Reason.REGISTRY_UNAVAILABLE,
                     "registry at " + base + " refused to " + what + ": HTTP " + response.statusCode() + " "

@@ -17,8 +17,13 @@ public class WireFormatException extends SerializationException {
         UNKNOWN_SCHEMA_ID,
         /** The frame is fine but the body is not Avro of that schema. */
         NOT_AVRO,
-        /** The schema registry could not be reached or refused the request. */
-        REGISTRY_UNAVAILABLE
+        /**
+         * The schema registry could not be reached, failed (5xx), asked to slow down (429) or refused the service's
+         * credentials (401, 403): retried, never dead-lettered.
+         */
+        REGISTRY_UNAVAILABLE,
+        /** The schema registry refused the request for good (another 4xx: an invalid or incompatible schema). */
+        REGISTRY_REFUSED
     }
 
     private final Reason reason;

@@ -55,6 +55,10 @@ class RestSchemaRegistryTest {
             reply(exchange, 401, "{\"error_code\":401,\"message\":\"Unauthorized\"}");
             return;
         }
+        if (path.startsWith("/subjects/incompatible")) {
+            reply(exchange, 409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible\"}");
+            return;
+        }
         if (exchange.getRequestMethod().equals("POST") && path.matches("/subjects/[^/]+/versions")) {
             if (!"application/vnd.schemaregistry.v1+json"
                     .equals(exchange.getRequestHeaders().getFirst("Content-Type"))) {
@@ -141,5 +145,24 @@ class RestSchemaRegistryTest {
                         e -> assertThat(e.reason()).isEqualTo(WireFormatException.Reason.REGISTRY_UNAVAILABLE))
                 .hasMessageNotContaining("s3cret");
         assertThat(down.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void aRefusalForGoodIsNotABlipButCredentialsAndOverloadAre() {
+        SchemaRegistry registry = SchemaRegistry.forUrl(url);
+        assertThatThrownBy(() -> registry.idFor(
+                        "incompatible-value", WireFormatTest.stepCompleted().getSchema()))
+                .isInstanceOfSatisfying(WireFormatException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(WireFormatException.Reason.REGISTRY_REFUSED);
+                    assertThat(e.isTransient()).isFalse();
+                })
+                .hasMessageContaining("HTTP 409");
+        SchemaRegistry wrongPassword = SchemaRegistry.forUrl(
+                "http://svc:wrong@127.0.0.1:" + server.getAddress().getPort());
+        assertThatThrownBy(() -> wrongPassword.idFor(
+                        "s-value", WireFormatTest.stepCompleted().getSchema()))
+                .isInstanceOfSatisfying(
+                        WireFormatException.class,
+                        e -> assertThat(e.isTransient()).isTrue());
     }
 }
