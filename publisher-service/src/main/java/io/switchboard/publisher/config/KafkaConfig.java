@@ -30,8 +30,8 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * Topics, the listener and the one failure policy of the publisher. The listener settles every record itself:
  * Pusher's answers through OrderedDelivery (retried through resilience4j, then dead-lettered through
  * {@link #deadLetters}), undecodable records dead-lettered at once. What reaches the error handler is either a
- * {@link io.switchboard.kafka.TransientFailure} at the first unsettled record (the circuit breaker is open, a
- * dead-letter write failed, the schema registry is unreachable: the records before it are committed, it and the
+ * {@link io.switchboard.kafka.TransientFailure} at the first unsettled record (the circuit breaker is open, Pusher
+ * still rate-limits after the retries, a dead-letter write failed, the schema registry is unreachable: the records before it are committed, it and the
  * rest are consumed again after a backoff, for as long as it takes, never dead-lettered) or an unexpected failure
  * (retried with backoff for two minutes, then dead-lettered as UNEXPECTED).
  */

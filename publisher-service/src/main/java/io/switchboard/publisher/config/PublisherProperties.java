@@ -73,7 +73,7 @@ public record PublisherProperties(
 
     /**
      * @param maxAttempts attempts per request, the first included; then the events are dead-lettered as
-     *     RETRIES_EXHAUSTED
+     *     RETRIES_EXHAUSTED, unless the last answer was 429: then they are not settled and are consumed again
      * @param initialBackoff the first wait; each next one doubles, with ±50% jitter
      * @param maxBackoff the longest wait between two attempts
      * @param retryAfterCap the longest Retry-After honoured (a longer one is cut to this)

@@ -98,7 +98,7 @@ public class ResilienceConfig {
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .recordResult(result -> result instanceof PublishOutcome outcome
                         && outcome.kind() == PublishOutcome.Kind.TRANSIENT
-                        && !Integer.valueOf(429).equals(outcome.httpStatus()))
+                        && !outcome.rateLimited())
                 .build();
     }
 

@@ -19,8 +19,8 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
  * {@link OrderedDelivery} (accepted by Pusher, or dead-lettered), undecodable ones dead-lettered at once as
  * NOT_DESERIALIZABLE. It returns only when every record is settled, so the poll's offsets are committed only then.
  *
- * <p>One rule for every failure that leaves a record unsettled (Pusher's circuit is open, a dead-letter write
- * failed, the schema registry could not be reached): it throws at the first unsettled record with a
+ * <p>One rule for every failure that leaves a record unsettled (Pusher's circuit is open, Pusher was still rate
+ * limiting when the retries ran out, a dead-letter write failed, the schema registry could not be reached): it throws at the first unsettled record with a
  * {@link TransientFailure}, and the error handler (KafkaConfig) commits the records before it and consumes it and
  * the rest again after a backoff, for as long as it takes. Such a record is never dead-lettered.
  */

@@ -22,8 +22,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * no key waits for another). A record is settled when Pusher accepted it (then it is recorded in the dedupe store)
  * or when Kafka acknowledged its dead letter.
  *
- * <p>One rule for every failure that leaves a record unsettled (the circuit breaker opened, a dead-letter write
- * failed): nothing more is offered, what is in flight is awaited (and recorded if Pusher accepted it), and the
+ * <p>One rule for every failure that leaves a record unsettled (the circuit breaker opened, Pusher was still rate
+ * limiting when a request's retries ran out, a dead-letter write failed): nothing more is offered, what is in flight is awaited (and recorded if Pusher accepted it), and the
  * first record that is not settled is reported with a {@link TransientFailure}. It and everything after it must
  * be consumed again; nothing after it may be committed, whichever key it belongs to.
  */
@@ -135,8 +135,8 @@ public final class OrderedDelivery {
             try {
                 for (Dispatcher.Settled done = session.next(); done != null; done = session.next()) {
                     int index = sent.remove(done.message());
-                    if (done.result().status() == SendResult.Status.CIRCUIT_OPEN) {
-                        stop(new CircuitOpenException()); // what is in flight still comes back
+                    if (!done.result().decided()) {
+                        stopUndecided(done); // what is in flight still comes back
                         continue;
                     }
                     settle(index, done.message(), done.result());
@@ -161,6 +161,16 @@ public final class OrderedDelivery {
         private void stop(TransientFailure why) {
             if (stopped == null) {
                 stopped = why;
+            }
+        }
+
+        /** Pusher decided nothing (circuit open, rate limited): the record stays unsettled, never dead-lettered. */
+        private void stopUndecided(Dispatcher.Settled done) {
+            if (stopped == null) {
+                SendResult result = done.result();
+                stopped = result.status() == SendResult.Status.RATE_LIMITED
+                        ? new RateLimitedException(done.message().eventId(), result.attempts())
+                        : new CircuitOpenException();
             }
         }
 

@@ -3,7 +3,10 @@ package io.switchboard.publisher.ingest;
 import io.switchboard.publisher.publish.PublishOutcome;
 import io.switchboard.publisher.publish.SendResult;
 
-/** A publish that Pusher refused for good, or that kept failing until the retries ran out: it is dead-lettered. */
+/**
+ * A publish that Pusher refused for good, or that kept failing (5xx, 408, timeouts, connection errors; never 429)
+ * until the retries ran out without the circuit breaker opening: it is dead-lettered.
+ */
 public class PublishFailedException extends RuntimeException {
 
     private final SendResult result;

@@ -146,9 +146,9 @@ public final class Dispatcher {
                     continue;
                 }
                 int[] left = partsLeft.get(message);
-                // a message cut into several triggers is delivered when all of them are
-                SendResult worst =
-                        partial.merge(message, result, (a, b) -> a.status() == SendResult.Status.DELIVERED ? b : a);
+                // a message cut into several triggers is delivered when all of them are, and left undecided (sent
+                // again later, never dead-lettered) when any of them is
+                SendResult worst = partial.merge(message, result, Dispatcher::worse);
                 if (--left[0] == 0) {
                     partsLeft.remove(message);
                     partial.remove(message);
@@ -156,5 +156,16 @@ public final class Dispatcher {
                 }
             }
         }
+    }
+
+    /** Of two parts' results, the one that decides the message: undecided, then failed, then delivered. */
+    private static SendResult worse(SendResult a, SendResult b) {
+        if (!a.decided()) {
+            return a;
+        }
+        if (!b.decided() || a.status() == SendResult.Status.DELIVERED) {
+            return b;
+        }
+        return a;
     }
 }

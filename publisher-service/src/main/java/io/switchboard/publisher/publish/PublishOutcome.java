@@ -48,6 +48,14 @@ public record PublishOutcome(Kind kind, Integer httpStatus, String message) {
         return kind == Kind.DELIVERED;
     }
 
+    /**
+     * Pusher (or Soketi, in an error body) said 429: it limits the app as a whole, so this says nothing about the
+     * events. It slows delivery down and never dead-letters them; it does not count against the circuit breaker.
+     */
+    public boolean rateLimited() {
+        return kind == Kind.TRANSIENT && httpStatus != null && httpStatus == 429;
+    }
+
     static String abbreviate(String text) {
         if (text == null) {
             return "";

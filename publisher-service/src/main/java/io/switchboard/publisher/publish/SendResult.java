@@ -2,7 +2,8 @@ package io.switchboard.publisher.publish;
 
 /**
  * What became of one request after retries: delivered, refused for good, failed for now until the retries ran out,
- * or not sent because the circuit breaker is open (nothing was decided: the messages must be sent later).
+ * or undecided: not sent because the circuit breaker is open, or still rate-limited (429) when the retries ran out.
+ * An undecided request's messages are neither delivered nor dead-lettered: they must be sent later.
  *
  * @param status the final state
  * @param outcome Pusher's last answer; null when the circuit was open before any attempt
@@ -13,15 +14,24 @@ public record SendResult(Status status, PublishOutcome outcome, int attempts) {
     public enum Status {
         DELIVERED,
         REFUSED,
+        /** 5xx, 408, a timeout or a connection error to the last attempt, the breaker closed: dead-lettered. */
         RETRIES_EXHAUSTED,
-        CIRCUIT_OPEN
+        /** Undecided: the breaker is open (or opened during the retries). */
+        CIRCUIT_OPEN,
+        /** Undecided: the last attempt was answered 429. Rate limiting slows delivery down, never dead-letters. */
+        RATE_LIMITED
+    }
+
+    /** False when nothing was decided (circuit open, rate limited): the messages must be sent again later. */
+    public boolean decided() {
+        return status != Status.CIRCUIT_OPEN && status != Status.RATE_LIMITED;
     }
 
     static SendResult of(PublishOutcome outcome, int attempts) {
         Status status = switch (outcome.kind()) {
             case DELIVERED -> Status.DELIVERED;
             case PERMANENT -> Status.REFUSED;
-            case TRANSIENT -> Status.RETRIES_EXHAUSTED;
+            case TRANSIENT -> outcome.rateLimited() ? Status.RATE_LIMITED : Status.RETRIES_EXHAUSTED;
         };
         return new SendResult(status, outcome, attempts);
     }

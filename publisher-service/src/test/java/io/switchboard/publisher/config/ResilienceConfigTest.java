@@ -54,12 +54,13 @@ class ResilienceConfigTest {
             });
 
     @Test
-    void pusherRateLimitingUsWith429sDoesNotOpenTheBreaker() {
+    void pusherRateLimitingUsWith429sDoesNotOpenTheBreakerAndDecidesNothing() {
         answer.set(PublishOutcome.fromHttp(429, "{\"error\":\"rate limited\"}"));
         context.withPropertyValues("switchboard.publisher.retry.max-attempts=1").run(c -> {
             ResilientSender sender = c.getBean(ResilientSender.class);
             for (int i = 0; i < 30; i++) {
-                assertThat(sender.send(request(1)).get().status()).isEqualTo(SendResult.Status.RETRIES_EXHAUSTED);
+                // not RETRIES_EXHAUSTED: that would be a dead letter (review of issue 13)
+                assertThat(sender.send(request(1)).get().status()).isEqualTo(SendResult.Status.RATE_LIMITED);
             }
             assertThat(c.getBean(CircuitBreaker.class).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
         });

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -174,6 +175,59 @@ class OrderedDeliveryTest {
         assertThat(result.cause()).isInstanceOf(CircuitOpenException.class).isInstanceOf(TransientFailure.class);
         assertThat(accepted).isEmpty();
         assertThat(deadLettered).isEmpty();
+    }
+
+    /**
+     * Regression (review of issue 13): a 429 never opens the breaker (rate limiting is not an outage), so a storm of
+     * 429s longer than the retry budget ran every request out of attempts and dead-lettered good records as
+     * RETRIES_EXHAUSTED. Rate limiting must slow delivery down, never dead-letter: the poll stops at its first
+     * unsettled record, as when the circuit is open, and everything is delivered once the storm has passed.
+     */
+    @Test
+    void aRateLimitStormLongerThanTheRetryBudgetDelaysButNeverDeadLetters() throws Exception {
+        List<ConsumerRecord<String, ChannelPublish>> records = records(3, 4);
+        AtomicBoolean storm = new AtomicBoolean(true);
+        AtomicInteger rateLimited = new AtomicInteger();
+        PusherGateway pusher = request -> {
+            if (storm.get()) {
+                rateLimited.incrementAndGet();
+                return CompletableFuture.completedFuture(
+                        PublishOutcome.fromHttp(429, "{\"error\":\"Too many requests\"}"));
+            }
+            accepted.addAll(request.messages());
+            return CompletableFuture.completedFuture(PublishOutcome.delivered(200));
+        };
+        OrderedDelivery delivery = delivery(pusher);
+
+        OrderedDelivery.Result during = delivery.settle(records);
+
+        assertThat(rateLimited)
+                .as("requests answered 429: the retry budget (6 attempts) ran out")
+                .hasValue(6);
+        assertThat(fixture.breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(deadLettered)
+                .as("dead-lettered because Pusher rate-limited us")
+                .isEmpty();
+        assertThat(during.firstUnsettled()).isZero();
+        assertThat(during.cause())
+                .isInstanceOf(RateLimitedException.class)
+                .isInstanceOf(TransientFailure.class)
+                .hasMessageContaining("429");
+
+        // the storm passes; the error handler consumes again from the first unsettled record
+        storm.set(false);
+        OrderedDelivery.Result after = delivery.settle(records.subList(during.firstUnsettled(), records.size()));
+
+        assertThat(after).isEqualTo(OrderedDelivery.Result.SETTLED);
+        assertThat(deadLettered).isEmpty();
+        assertThat(accepted)
+                .extracting(PusherMessage::eventId)
+                .hasSize(records.size())
+                .doesNotHaveDuplicates();
+        Map<String, List<String>> perKey = accepted.stream()
+                .collect(Collectors.groupingBy(
+                        OrderedDeliveryTest::key, Collectors.mapping(PusherMessage::eventId, Collectors.toList())));
+        perKey.forEach((key, ids) -> assertThat(ids).containsExactly(key + "#0", key + "#1", key + "#2", key + "#3"));
     }
 
     /**

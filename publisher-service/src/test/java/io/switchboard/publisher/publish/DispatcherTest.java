@@ -7,6 +7,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.switchboard.publisher.config.PublisherProperties;
+import io.switchboard.publisher.config.ResilienceConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,15 +118,64 @@ class DispatcherTest {
 
     @Test
     void retriesStopAtTheirBoundAndSayHowManyAttemptsWereMade() throws Exception {
+        // a 5xx that this request keeps getting while the breaker stays closed (other calls succeed: here the
+        // breaker waits for 100 calls before it judges)
+        CircuitBreaker patient = CircuitBreaker.of(
+                "patient",
+                ResilienceConfig.circuitBreakerConfig(
+                        new PublisherProperties.CircuitBreaker(50, 100, 100, Duration.ofMinutes(1), 3)));
+        InMemoryPusherGateway pusher = new InMemoryPusherGateway(request -> PublishOutcome.fromHttp(500, "oops"));
+        ResilientSender sender = new ResilientSender(
+                pusher,
+                fixture.retry,
+                patient,
+                null,
+                fixture.retryAfter,
+                ResilientSenderFixture.SCHEDULER,
+                Duration.ofSeconds(5));
+        PusherMessage m = message("e", "private-audit-A");
+
+        SendResult result = new Dispatcher(sender, 1).deliver(List.of(m)).get(m);
+
+        assertThat(result.status()).isEqualTo(SendResult.Status.RETRIES_EXHAUSTED);
+        assertThat(result.decided()).as("dead-lettered").isTrue();
+        assertThat(result.attempts()).isEqualTo(6);
+        assertThat(result.outcome().httpStatus()).isEqualTo(500);
+    }
+
+    /** Regression (review of issue 13): a 429 to the last attempt ended as RETRIES_EXHAUSTED, a dead letter. */
+    @Test
+    void stillRateLimitedWhenTheRetriesRunOutIsUndecidedNotADeadLetter() throws Exception {
         InMemoryPusherGateway pusher = new InMemoryPusherGateway(request -> PublishOutcome.fromHttp(429, "slow down"));
         PusherMessage m = message("e", "private-audit-A");
 
         SendResult result =
                 new Dispatcher(fixture.sender(pusher), 1).deliver(List.of(m)).get(m);
 
-        assertThat(result.status()).isEqualTo(SendResult.Status.RETRIES_EXHAUSTED);
+        assertThat(result.status()).isEqualTo(SendResult.Status.RATE_LIMITED);
+        assertThat(result.decided()).isFalse();
         assertThat(result.attempts()).isEqualTo(6);
         assertThat(result.outcome().httpStatus()).isEqualTo(429);
+        assertThat(fixture.breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void anEventCutIntoTriggersIsUndecidedWhenOneOfThemIsStillRateLimited() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        // the first trigger goes through; then Pusher rate-limits, and the next one fails for good
+        InMemoryPusherGateway pusher = new InMemoryPusherGateway(request -> switch (calls.incrementAndGet()) {
+            case 1 -> PublishOutcome.delivered(200);
+            case 2, 3, 4, 5, 6, 7 -> PublishOutcome.fromHttp(429, "slow down");
+            default -> PublishOutcome.fromHttp(413, "too big");
+        });
+        String[] channels =
+                IntStream.range(0, 250).mapToObj(i -> "private-org." + i).toArray(String[]::new);
+        PusherMessage wide = message("wide", channels);
+
+        SendResult result =
+                new Dispatcher(fixture.sender(pusher), 1).deliver(List.of(wide)).get(wide);
+
+        assertThat(result.status()).isEqualTo(SendResult.Status.RATE_LIMITED);
     }
 
     @Test
