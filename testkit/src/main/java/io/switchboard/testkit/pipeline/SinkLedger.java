@@ -1,4 +1,4 @@
-package io.switchboard.bench.harness;
+package io.switchboard.testkit.pipeline;
 
 import io.switchboard.testkit.PusherStandIn;
 import java.util.ArrayList;
@@ -12,8 +12,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the Pusher sink accepted, against what was written: for each (aggregate, seq, channel) pair, delivered once,
- * never, or more than once; per channel, whether sequence numbers arrived in order; and the longest silence between
- * two acceptances. Deliveries are read from the sink incrementally.
+ * never, or more than once; per channel, whether sequence numbers arrived in order; and the longest silence: the
+ * longest time an aggregate waited between two acceptances (a stalled partition shows there even while the others
+ * flow). Deliveries are read from the sink incrementally.
  */
 public final class SinkLedger {
 
@@ -26,7 +27,8 @@ public final class SinkLedger {
             long lost,
             long duplicated,
             long outOfOrder,
-            double longestSilenceSeconds) {}
+            double longestSilenceSeconds,
+            double duplicatesAcceptedBeforeCrashSeconds) {}
 
     private record Accepted(String pair, String aggregate, String channel, int seq, long nanos) {}
 
@@ -62,22 +64,33 @@ public final class SinkLedger {
 
     /** The counts for the aggregates named {@code prefix-…}; silences are measured from {@code fromNanos}. */
     public synchronized Counts count(Set<String> expected, String prefix, long fromNanos) {
+        return count(expected, prefix, fromNanos, -1);
+    }
+
+    /**
+     * As above; with {@code crashNanos} (when a publisher was killed, or -1), also how long before the crash the
+     * earliest-accepted duplicated pair had been accepted: a publisher killed with requests in flight repeats what
+     * Pusher accepted but it had not recorded yet, and nothing older.
+     */
+    public synchronized Counts count(Set<String> expected, String prefix, long fromNanos, long crashNanos) {
         refresh();
         Map<String, Integer> times = new HashMap<>();
+        Map<String, Long> firstAccepted = new HashMap<>();
         Map<String, Integer> lastSeqOfChannel = new HashMap<>();
+        Map<String, Long> lastOfAggregate = new HashMap<>();
         long outOfOrder = 0;
-        long previous = -1;
         long longestSilence = 0;
         for (Accepted a : accepted) {
             if (!a.aggregate().startsWith(prefix + "-")) {
                 continue;
             }
             if (a.nanos() >= fromNanos) {
-                if (previous >= 0) {
+                Long previous = lastOfAggregate.put(a.aggregate(), a.nanos());
+                if (previous != null) {
                     longestSilence = Math.max(longestSilence, a.nanos() - previous);
                 }
-                previous = a.nanos();
             }
+            firstAccepted.putIfAbsent(a.pair(), a.nanos());
             if (times.merge(a.pair(), 1, Integer::sum) > 1) {
                 continue; // a repeat is counted once, as a duplicate, not as disorder
             }
@@ -93,7 +106,16 @@ public final class SinkLedger {
                 .count();
         long duplicated = times.values().stream().filter(n -> n > 1).count();
         long lost = expected.stream().filter(p -> !times.containsKey(p)).count();
-        return new Counts(expected.size(), once, lost, duplicated, outOfOrder, longestSilence / 1e9);
+        // how long before the crash the oldest duplicated pair had been accepted; infinite when a duplicate is not
+        // explained by a crash (no crash, or first accepted after it)
+        double beforeCrash = 0;
+        for (Map.Entry<String, Integer> pair : times.entrySet()) {
+            if (pair.getValue() > 1) {
+                long age = crashNanos < 0 ? -1 : crashNanos - firstAccepted.get(pair.getKey());
+                beforeCrash = age < 0 ? Double.POSITIVE_INFINITY : Math.max(beforeCrash, age / 1e9);
+            }
+        }
+        return new Counts(expected.size(), once, lost, duplicated, outOfOrder, longestSilence / 1e9, beforeCrash);
     }
 
     private void refresh() {

@@ -1,4 +1,4 @@
-package io.switchboard.bench.harness;
+package io.switchboard.testkit.pipeline;
 
 import java.io.IOException;
 import java.nio.file.Path;

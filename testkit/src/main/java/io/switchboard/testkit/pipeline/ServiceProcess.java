@@ -1,4 +1,4 @@
-package io.switchboard.bench.harness;
+package io.switchboard.testkit.pipeline;
 
 import java.io.IOException;
 import java.net.URI;
@@ -30,6 +30,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final Path log;
     private final List<String> jvmArgs;
     private Process process;
+    private volatile long killedNanos = -1;
 
     public ServiceProcess(String name, Path jar, Map<String, String> env, int port, Path logDir, List<String> jvmArgs) {
         this.name = name;
@@ -96,6 +97,7 @@ public final class ServiceProcess implements AutoCloseable {
     /** SIGKILL: no shutdown hook, no offset commit, no goodbye to the group. */
     public synchronized void kill9() throws InterruptedException {
         if (process != null) {
+            killedNanos = System.nanoTime();
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
         }
@@ -110,6 +112,11 @@ public final class ServiceProcess implements AutoCloseable {
                 process.waitFor(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** When it was last killed (System.nanoTime), or -1. */
+    public long killedNanos() {
+        return killedNanos;
     }
 
     public synchronized boolean isAlive() {

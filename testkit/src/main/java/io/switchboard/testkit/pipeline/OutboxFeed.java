@@ -1,4 +1,4 @@
-package io.switchboard.bench.harness;
+package io.switchboard.testkit.pipeline;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A domain service writing outbox rows at a steady rate, one commit per row, as a service does: each row an
- * {@code audit.step_completed} of one of {@code aggregates} aggregates, carrying its sequence number within the
- * aggregate, so the sink can tell lost, duplicated and reordered deliveries. The event id is chosen here and the
+ * A domain service writing outbox rows at a steady rate, one commit per row, as a service does: each aggregate
+ * runs audits of seed 002's shape, twenty {@code audit.progress} events (0 to 95 %) then {@code audit.completed},
+ * again and again, so the progress guard works on every row and must drop none. Each row carries its sequence number
+ * within the aggregate, so the sink can tell lost, duplicated and reordered deliveries. The event id is chosen here and the
  * insert is idempotent on it, so a row retried after the database went away is written once.
  */
 public final class OutboxFeed {
@@ -69,18 +70,25 @@ public final class OutboxFeed {
         });
     }
 
+    /** Rows of a run: twenty progress events, then the run's end. */
+    static final int RUN = 21;
+
     private void insertUntilCommitted(Row row) throws InterruptedException {
+        boolean end = row.seq() % RUN == RUN - 1;
+        String ids = "\"audit_id\":\"" + row.aggregate() + "\",\"fiche_id\":\"" + row.aggregate() + "-f\",\"seq\":"
+                + row.seq();
+        String payload = end
+                ? "{" + ids + ",\"status\":\"completed\",\"score_percentage\":\"86\"}"
+                : "{" + ids + ",\"status\":\"in_progress\",\"progress_percentage\":" + (row.seq() % RUN) * 5 + "}";
         execute(c -> {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + table
                     + " (event_id, type, source, aggregate_type, aggregate_id, payload)"
-                    + " VALUES (?::uuid, 'audit.step_completed', 'fault-matrix', 'audit', ?, ?::jsonb)"
+                    + " VALUES (?::uuid, ?, 'fault-matrix', 'audit', ?, ?::jsonb)"
                     + " ON CONFLICT (event_id) DO NOTHING")) {
                 insert.setString(1, row.eventId());
-                insert.setString(2, row.aggregate());
-                insert.setString(
-                        3,
-                        "{\"audit_id\":\"" + row.aggregate() + "\",\"fiche_id\":\"" + row.aggregate() + "-f\",\"seq\":"
-                                + row.seq() + ",\"status\":\"completed\"}");
+                insert.setString(2, end ? "audit.completed" : "audit.progress");
+                insert.setString(3, row.aggregate());
+                insert.setString(4, payload);
                 insert.executeUpdate();
             }
         });

@@ -1,6 +1,6 @@
-package io.switchboard.bench.harness;
+package io.switchboard.testkit.pipeline;
 
-import io.switchboard.kafka.DeadLetterHeaders;
+import io.switchboard.testkit.KafkaTestClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +42,8 @@ public final class DeadLetterReader implements AutoCloseable {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                 seen.add(new DeadLetter(
                         record.timestamp(),
-                        DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.STAGE),
-                        DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON)));
+                        KafkaTestClient.header(record, "switchboard-stage"),
+                        KafkaTestClient.header(record, "switchboard-reason")));
             }
         }
         Map<String, Integer> counts = new TreeMap<>();

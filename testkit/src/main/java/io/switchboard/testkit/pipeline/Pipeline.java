@@ -1,0 +1,454 @@
+package io.switchboard.testkit.pipeline;
+
+import io.switchboard.schemas.RealtimeEvent;
+import io.switchboard.schemas.wire.AvroSerializer;
+import io.switchboard.schemas.wire.SchemaRegistry;
+import io.switchboard.testkit.PusherStandIn;
+import io.switchboard.testkit.SchemaRegistryStandIn;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The whole pipeline as separate OS processes, for the fault matrix and its ITs: a Kafka broker (scripts/kafka.sh),
+ * outbox-relay, router-service and publisher-service from their exec jars (and a second router, started on demand),
+ * with Postgres, Redis (REDIS_URL: shared dedupe and progress guard), a Confluent-compatible schema registry stand-in
+ * (SCHEMA_REGISTRY_URL) and the Pusher stand-in, which checks signatures and limits like Pusher, records every
+ * accepted (event, channel) and fails on demand. A {@link #phase} writes outbox rows at a steady rate, injects one
+ * fault, waits for every pair and counts.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    /** What to do some seconds into a phase; it may take its time (it runs on its own thread). */
+    public interface Fault {
+        void inject() throws Exception;
+    }
+
+    /** What one phase saw. */
+    public record PhaseResult(String fault, int rows, SinkLedger.Counts counts, Map<String, Integer> deadLetters) {
+
+        public int deadLettered() {
+            return deadLetters.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        public static String header() {
+            return String.format(
+                    "| %-20s | %6s | %8s | %8s | %4s | %4s | %5s | %8s | %s |",
+                    "fault",
+                    "rows",
+                    "pairs",
+                    "once",
+                    "lost",
+                    "dup",
+                    "order",
+                    "silence",
+                    "dead letters (stage reason: n)");
+        }
+
+        /**
+         * A duplicate is within the promise only when a publisher was killed with it in flight: Pusher accepted it
+         * in the last second before the kill, and the publisher had not recorded it yet.
+         */
+        public boolean duplicatesOnlyFromACrash() {
+            return counts.duplicatesAcceptedBeforeCrashSeconds() <= 1.0;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(
+                    "| %-20s | %6d | %8d | %8d | %4d | %4d | %5d | %7.1fs | %s |",
+                    fault,
+                    rows,
+                    counts.expected(),
+                    counts.deliveredOnce(),
+                    counts.lost(),
+                    counts.duplicated(),
+                    counts.outOfOrder(),
+                    counts.longestSilenceSeconds(),
+                    deadLetters.isEmpty() ? "-" : deadLetters.toString());
+        }
+    }
+
+    private static final String APP_ID = "fault-matrix";
+    private static final String KEY = "fault-key";
+    private static final String SECRET = "fault-secret";
+    private static final String TABLE = "switchboard_fault_outbox";
+
+    private final Path root;
+    private final Path work;
+    private final String database;
+    private final KafkaBroker broker;
+    private final PusherStandIn sink;
+    private final SchemaRegistryStandIn registry;
+    private final SinkLedger ledger;
+    private final OutboxFeed feed;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private DeadLetterReader deadLetters;
+
+    private final Map<String, String> consumerEnv;
+
+    public Pipeline(Path root, Path work, String database) throws IOException {
+        this(root, work, database, Map.of());
+    }
+
+    /**
+     * @param consumerEnv environment variables for the router and the publisher on top of the defaults, to compare
+     *     settings (for example {@code SWITCHBOARD_INSTANCE_ID=none}, {@code SWITCHBOARD_KAFKA_SESSION_TIMEOUT=45s})
+     */
+    public Pipeline(Path root, Path work, String database, Map<String, String> consumerEnv) throws IOException {
+        this.consumerEnv = Map.copyOf(consumerEnv);
+        this.root = root;
+        this.work = work;
+        this.database = database;
+        Files.createDirectories(work);
+        this.broker = new KafkaBroker(root, work.resolve("kafka"), freePortPair());
+        this.sink = new PusherStandIn(APP_ID, KEY, SECRET);
+        this.registry = SchemaRegistryStandIn.start();
+        this.ledger = new SinkLedger(sink);
+        this.feed = new OutboxFeed(database, TABLE);
+    }
+
+    public Path work() {
+        return work;
+    }
+
+    public PusherStandIn sink() {
+        return sink;
+    }
+
+    public SchemaRegistryStandIn registry() {
+        return registry;
+    }
+
+    public KafkaBroker broker() {
+        return broker;
+    }
+
+    public ServiceProcess service(String name) {
+        return services.get(name);
+    }
+
+    /** Starts the broker and the relay, the router and the publisher, and waits until they are healthy. */
+    public void start() throws Exception {
+        broker.start();
+        Map<String, String> common = new LinkedHashMap<>();
+        common.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap());
+        common.put("REDIS_URL", "redis://127.0.0.1:6379");
+        common.put("SCHEMA_REGISTRY_URL", registry.url());
+        Map<String, String> relay = new LinkedHashMap<>(common);
+        relay.put("DATABASE_URL", database);
+        relay.put("SWITCHBOARD_OUTBOX_TABLE", TABLE);
+        Map<String, String> consumers = new LinkedHashMap<>(common);
+        consumers.putAll(consumerEnv);
+        Map<String, String> publisher = new LinkedHashMap<>(consumers);
+        publisher.put("PUSHER_APP_ID", APP_ID);
+        publisher.put("PUSHER_KEY", KEY);
+        publisher.put("PUSHER_SECRET", SECRET);
+        publisher.put("PUSHER_HOST", "127.0.0.1");
+        publisher.put("PUSHER_PORT", Integer.toString(sink.port()));
+        publisher.put("PUSHER_SCHEME", "http");
+        add("relay", "outbox-relay", "RELAY_PORT", relay);
+        add("router", "router-service", "ROUTER_PORT", consumers);
+        add("router-2", "router-service", "ROUTER_PORT", consumers);
+        add("publisher", "publisher-service", "PUBLISHER_PORT", publisher);
+        for (String name : List.of("relay", "router", "publisher")) {
+            services.get(name).start();
+        }
+        for (String name : List.of("relay", "router", "publisher")) {
+            services.get(name).awaitHealthy(Duration.ofMinutes(3));
+        }
+        deadLetters = new DeadLetterReader(broker.bootstrap(), "realtime.events.dlq", "realtime.publish.dlq");
+    }
+
+    private void add(String name, String module, String portVariable, Map<String, String> env) throws IOException {
+        int port = freePort();
+        Map<String, String> own = new LinkedHashMap<>(env);
+        own.put(portVariable, Integer.toString(port));
+        services.put(name, new ServiceProcess(name, ServiceProcess.jar(root, module), own, port, work, List.of()));
+    }
+
+    /**
+     * Writes {@code rate} rows a second over 50 aggregates for {@code seconds}, injects {@code fault} after
+     * {@code faultAt} seconds, waits until every (event, channel) pair is delivered (at most {@code drain}), and
+     * counts.
+     */
+    public PhaseResult phase(String name, Fault fault, int rate, int seconds, int faultAt, Duration drain)
+            throws Exception {
+        return phase(name, () -> {}, fault, rate, seconds, faultAt, drain);
+    }
+
+    /** As above, with {@code prepare} run before the phase's first row. */
+    public PhaseResult phase(
+            String name, Fault prepare, Fault fault, int rate, int seconds, int faultAt, Duration drain)
+            throws Exception {
+        prepare.inject();
+        String prefix = name + "-" + UUID.randomUUID().toString().substring(0, 6);
+        long startMillis = System.currentTimeMillis();
+        long startNanos = System.nanoTime();
+        Exception[] failure = new Exception[1];
+        Thread injector = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(faultAt * 1000L);
+                        fault.inject();
+                    } catch (Exception e) {
+                        failure[0] = e;
+                    }
+                },
+                "fault-" + name);
+        injector.start();
+        List<OutboxFeed.Row> rows = feed.write(prefix, 50, rate, Duration.ofSeconds(seconds));
+        injector.join();
+        if (failure[0] != null) {
+            throw new IllegalStateException("fault " + name + " could not be injected", failure[0]);
+        }
+        Set<String> expected = SinkLedger.expectedPairs(rows);
+        long deadline = System.nanoTime() + drain.toNanos();
+        while (ledger.deliveredOf(expected) < expected.size() && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        Thread.sleep(3000); // late duplicates, if any, arrive now
+        long crash = services.get("publisher").killedNanos();
+        return new PhaseResult(
+                name,
+                rows.size(),
+                ledger.count(expected, prefix, startNanos, crash >= startNanos ? crash : -1),
+                deadLetters.since(startMillis));
+    }
+
+    // --- faults ----------------------------------------------------------------------------------------------
+
+    /** kill -9, then the same instance starts again at once. */
+    public void restartKilled(String name) throws Exception {
+        ServiceProcess service = services.get(name);
+        service.kill9();
+        service.start();
+        service.awaitHealthy(Duration.ofMinutes(3));
+    }
+
+    /** Before a takeover: a second router joins the group. */
+    public void startSecondRouter() throws Exception {
+        ServiceProcess second = services.get("router-2");
+        second.start();
+        second.awaitHealthy(Duration.ofMinutes(3));
+        Thread.sleep(3000); // the group settles with two members
+    }
+
+    /** The first router is killed and stays down for {@code down}, so the second takes its partitions; then back. */
+    public void routerTakeover(Duration down) throws Exception {
+        ServiceProcess first = services.get("router");
+        first.kill9();
+        Thread.sleep(down.toMillis());
+        first.start();
+        first.awaitHealthy(Duration.ofMinutes(3));
+        services.get("router-2").stop();
+    }
+
+    public void brokerRestart() throws Exception {
+        broker.stop();
+        broker.start();
+    }
+
+    public void redisRestart() throws Exception {
+        command("redis-cli", "-p", "6379", "shutdown", "nosave");
+        Thread.sleep(2000);
+        command(
+                "redis-server",
+                "--daemonize",
+                "yes",
+                "--bind",
+                "127.0.0.1",
+                "-::1",
+                "--port",
+                "6379",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                "/var/lib/redis",
+                "--logfile",
+                "/var/log/redis/ci.log");
+    }
+
+    public void postgresRestart() throws Exception {
+        String version;
+        try (var versions = Files.list(Path.of("/etc/postgresql"))) {
+            version = versions.map(p -> p.getFileName().toString()).findFirst().orElse("15");
+        }
+        command("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart");
+    }
+
+    /** Pusher answers 503 for 30 s, then 429 with Retry-After: 1 for 10 s. */
+    public void pusherDownThen429() throws Exception {
+        sink.failFor(Duration.ofSeconds(30), new PusherStandIn.Fault(503, "{\"error\":\"down\"}", null));
+        Thread.sleep(30_000);
+        sink.failFor(Duration.ofSeconds(10), new PusherStandIn.Fault(429, "{\"error\":\"slow down\"}", "1"));
+    }
+
+    /** Bad records arrive while both dead-letter topics refuse every write, for {@code refusing}. */
+    public void deadLetterTopicsUnwritable(Duration refusing) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            maxMessageBytes(admin, "64");
+            badKafkaRecords(10);
+            Thread.sleep(refusing.toMillis());
+            maxMessageBytes(admin, null);
+        }
+    }
+
+    /** The registry goes down, the router and the publisher restart with cold caches; it is back after {@code down}. */
+    public void registryDown(Duration down) throws Exception {
+        registry.down(true);
+        for (String name : List.of("router", "publisher")) {
+            services.get(name).kill9();
+            services.get(name).start();
+        }
+        Thread.sleep(down.toMillis());
+        registry.down(false);
+        services.get("router").awaitHealthy(Duration.ofMinutes(3));
+        services.get("publisher").awaitHealthy(Duration.ofMinutes(3));
+    }
+
+    /** Bad rows of every relay and router reason, one each (12), plus {@code each} malformed records per topic. */
+    public void badInput(int each) throws Exception {
+        badKafkaRecords(each);
+        String big = "x".repeat(1_500_000);
+        String[][] rows = {
+            {"", "{\"audit_id\":\"a\"}", null, null},
+            {"   ", "{\"audit_id\":\"a\"}", null, null},
+            {"t".repeat(300), "{\"audit_id\":\"a\"}", null, null},
+            {"audit.progress", "[1,2,3]", null, null},
+            {"audit.progress", "\"text\"", null, null},
+            {"audit.progress", "{\"audit_id\":\"a\"}", "{\"not\":\"an array\"}", null},
+            {"audit.progress", "{\"audit_id\":\"a\"}", "[1,2]", null},
+            {"audit.progress", "{\"audit_id\":\"a\"}", null, "[\"not a map\"]"},
+            {"audit.progress", "{\"audit_id\":\"a\",\"blob\":\"" + big + "\"}", null, null},
+            {"audit.progress", "{\"audit_id\":\"a.private-org.1\"}", null, null},
+            {"pusher:subscribe", "{\"audit_id\":\"a\"}", null, null},
+            {"audit.progress", "{\"audit_id\":{\"id\":1}}", null, null}
+        };
+        for (String[] row : rows) {
+            feed.insertRaw(row[0], "bad-" + UUID.randomUUID(), row[1], row[2], row[3]);
+        }
+    }
+
+    /** {@code each} undecodable records into realtime.events and as many into realtime.publish. */
+    public void badKafkaRecords(int each) {
+        byte[] good = new AvroSerializer<RealtimeEvent>(SchemaRegistry.forUrl(registry.url()))
+                .serialize(
+                        "realtime.events",
+                        RealtimeEvent.newBuilder()
+                                .setEventId("x")
+                                .setType("audit.progress")
+                                .setOccurredAt(Instant.now())
+                                .setSource("fault-matrix")
+                                .setAggregateType(null)
+                                .setAggregateId(null)
+                                .setPayload("{}")
+                                .setChannels(null)
+                                .setSocketId(null)
+                                .setHeaders(Map.of())
+                                .build());
+        List<byte[]> shapes = List.of(
+                "{\"type\":\"audit.started\"}".getBytes(StandardCharsets.UTF_8),
+                new byte[0],
+                new byte[] {0, 0, 0},
+                Arrays.copyOf(good, 12),
+                new byte[] {0, 0, 0, 0x7f, 0x7f, 1, 2, 3});
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
+            for (String topic : List.of("realtime.events", "realtime.publish")) {
+                for (int i = 0; i < each; i++) {
+                    producer.send(new ProducerRecord<>(topic, "bad-" + i, shapes.get(i % shapes.size())));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    private void maxMessageBytes(Admin admin, String value) throws Exception {
+        Map<ConfigResource, Collection<AlterConfigOp>> ops = new LinkedHashMap<>();
+        for (String topic : List.of("realtime.events.dlq", "realtime.publish.dlq")) {
+            ops.put(
+                    new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                    List.of(new AlterConfigOp(
+                            new ConfigEntry("max.message.bytes", value == null ? "" : value),
+                            value == null ? AlterConfigOp.OpType.DELETE : AlterConfigOp.OpType.SET)));
+        }
+        admin.incrementalAlterConfigs(ops).all().get();
+    }
+
+    private static void command(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + output.strip());
+        }
+    }
+
+    @Override
+    public void close() {
+        for (ServiceProcess service : services.values()) {
+            try {
+                service.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
+        }
+        try {
+            broker.stop();
+        } catch (Exception e) {
+            // already down
+        }
+        sink.close();
+        registry.close();
+        feed.close();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** A free port whose next port is free too (the broker's controller). */
+    static int freePortPair() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            int port = freePort();
+            try (ServerSocket next = new ServerSocket(port + 1)) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IllegalStateException("no two consecutive free ports");
+    }
+}
