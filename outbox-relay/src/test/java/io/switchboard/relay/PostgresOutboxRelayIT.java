@@ -4,6 +4,8 @@ import static io.switchboard.testkit.KafkaTestClient.header;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.switchboard.relay.lock.DatabaseReplicaLock;
+import io.switchboard.relay.lock.ReplicaLock;
 import io.switchboard.relay.outbox.OutboxWriter;
 import io.switchboard.relay.outbox.OutboxWriter.OutboxMessage;
 import io.switchboard.relay.relay.RelayLoop;
@@ -16,6 +18,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -101,6 +104,36 @@ class PostgresOutboxRelayIT extends AbstractOutboxRelayIT {
             events.withKey(flowing, 300, Duration.ofSeconds(30));
             await().atMost(Duration.ofSeconds(10)).until(() -> "LISTEN".equals(listenerState(admin)));
         }
+    }
+
+    /**
+     * Issue 13: a holder whose host vanished (a network cut) kept the lock until the operating system's keepalive
+     * gave up on its session, over two hours on Linux. The lock's session now has the server probe the relay's host
+     * every few seconds, so such a lock is dropped in about 25 s.
+     */
+    @Test
+    void theLockSessionHasTheServerProbeTheRelayHostWithKeepalives() throws Exception {
+        ConfigurableApplicationContext relay = startRelay();
+        await().atMost(Duration.ofSeconds(10)).until(relay.getBean(RelayLoop.class)::active);
+        DatabaseReplicaLock lock = (DatabaseReplicaLock) relay.getBean(ReplicaLock.class);
+        Map<String, String> settings = new HashMap<>();
+        try (Connection c = lock.fencedDataSource().getConnection();
+                Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                assertThat(rs.getString(1)).as("the lock's own session").isEqualTo(lock.session());
+            }
+            try (ResultSet rs =
+                    s.executeQuery("SELECT name, setting FROM pg_settings WHERE name LIKE 'tcp\\_keepalives\\_%'")) {
+                while (rs.next()) {
+                    settings.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        assertThat(settings)
+                .containsEntry("tcp_keepalives_idle", "10")
+                .containsEntry("tcp_keepalives_interval", "5")
+                .containsEntry("tcp_keepalives_count", "3");
     }
 
     /** LISTEN or UNLISTEN: the last statement of the relay's listening session (it runs no other). */

@@ -48,7 +48,9 @@ class RelayHealthAndMetricsIT {
                         "--server.port=0",
                         "--switchboard.outbox.standby-retry=200ms",
                         "--switchboard.outbox.max-backoff=200ms",
-                        "--switchboard.outbox.unhealthy-after=1s");
+                        // DOWN soon after the table is dropped; unhealthy-after must be longer than ack-timeout
+                        "--switchboard.outbox.ack-timeout=3s",
+                        "--switchboard.outbox.unhealthy-after=4s");
     }
 
     private HttpResponse<String> get(ConfigurableApplicationContext relay, String path) throws Exception {

@@ -30,7 +30,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     (a step reads and deletes on that session, so a step notices at once)
  * @param listenNotify on Postgres, wake on LISTEN/NOTIFY (false: poll only)
  * @param unhealthyAfter health is DOWN once the relay has failed without a success this long (or one step has run
- *     this long)
+ *     this long); longer than {@code ackTimeout}, so one step waiting its full time for an acknowledgement is not
+ *     reported DOWN
  */
 @ConfigurationProperties("switchboard.outbox")
 public record RelayProperties(
@@ -49,7 +50,7 @@ public record RelayProperties(
         @DefaultValue("1s") Duration standbyRetry,
         @DefaultValue("1s") Duration lockRecheck,
         @DefaultValue("true") boolean listenNotify,
-        @DefaultValue("30s") Duration unhealthyAfter) {
+        @DefaultValue("60s") Duration unhealthyAfter) {
 
     static final String PREFIX = "switchboard.outbox.";
     static final int MIN_RECORD_BYTES = 65_536;
@@ -91,6 +92,12 @@ public record RelayProperties(
         positive(standbyRetry, "standby-retry");
         positive(lockRecheck, "lock-recheck");
         positive(unhealthyAfter, "unhealthy-after");
+        require(
+                unhealthyAfter.compareTo(ackTimeout) > 0,
+                "unhealthy-after",
+                "must be longer than " + PREFIX + "ack-timeout (" + ackTimeout
+                        + "): a step may wait that long for Kafka's acknowledgements without being stuck",
+                unhealthyAfter);
     }
 
     /** The table setting, parsed. */

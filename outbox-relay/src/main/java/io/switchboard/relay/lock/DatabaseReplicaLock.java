@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +26,13 @@ import org.springframework.jdbc.datasource.AbstractDataSource;
  * <p>The lock fences the work: {@link #fencedDataSource()} hands out the lock's own connection, so the relay reads
  * and deletes outbox rows in the session that holds the lock. Once that session is gone (killed, or the network cut)
  * no read or delete of this replica can succeed, whatever this replica still believes, so two replicas never read
- * and delete at once. A read that succeeded just before the session ended may still be sent: at most one batch,
- * which the next holder publishes again (at least once).
+ * and delete at once. Batches read before the session ended may still be sent (every batch in flight, up to
+ * {@code max-in-flight}), and the next holder publishes them again (at least once).
+ *
+ * <p>A holder whose host vanished (a network cut, not a killed process) keeps the lock until the database notices
+ * that its session is dead. On Postgres each try first asks the server to probe this session with TCP keepalives
+ * ({@link OutboxDialect#lockSessionKeepaliveSql()}), so that takes about 25 s; on MySQL and MariaDB it takes what
+ * the server's settings say (docs/outbox.md).
  */
 public final class DatabaseReplicaLock implements ReplicaLock {
 
@@ -86,6 +92,13 @@ public final class DatabaseReplicaLock implements ReplicaLock {
         try {
             candidate = dataSource.getConnection();
             candidate.setAutoCommit(true);
+            // the server probes this session's client: a holder whose host vanished loses the lock in about 25 s
+            Optional<String> keepalive = dialect.lockSessionKeepaliveSql();
+            if (keepalive.isPresent()) {
+                try (Statement s = candidate.createStatement()) {
+                    s.execute(keepalive.get());
+                }
+            }
             try (PreparedStatement lock = candidate.prepareStatement(dialect.tryLockSql())) {
                 lock.setString(1, name);
                 try (ResultSet rs = lock.executeQuery()) {
@@ -105,7 +118,7 @@ public final class DatabaseReplicaLock implements ReplicaLock {
             candidate.close();
             return false;
         } catch (SQLException e) {
-            closeQuietly(candidate);
+            release(candidate); // the lock may have been taken before the failure
             throw new IllegalStateException(
                     "cannot ask for the outbox lock '" + name + "': " + Secrets.redact(e.getMessage()),
                     Secrets.redacted(e));
@@ -141,15 +154,19 @@ public final class DatabaseReplicaLock implements ReplicaLock {
         Connection held = connection;
         connection = null;
         session = null;
-        if (held != null) {
-            // the connection goes back to a pool, where its session lives on: release the lock explicitly
-            try (Statement unlock = held.createStatement()) {
+        release(held);
+    }
+
+    /** Lets go of any lock of the session and closes the connection (which goes back to a pool, session alive). */
+    private void release(Connection c) {
+        if (c != null) {
+            try (Statement unlock = c.createStatement()) {
                 unlock.execute(dialect.unlockAllSql());
             } catch (SQLException ignored) {
                 // a broken connection: the database ends the session, and the lock with it
             }
         }
-        closeQuietly(held);
+        closeQuietly(c);
     }
 
     private static void closeQuietly(Connection c) {

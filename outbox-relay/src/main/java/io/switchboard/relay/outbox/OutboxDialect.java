@@ -2,6 +2,8 @@ package io.switchboard.relay.outbox;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /** What differs between the outbox databases: how JSON columns are read and written, and how the lock is taken. */
@@ -35,6 +37,13 @@ public enum OutboxDialect {
         @Override
         public String sessionIdSql() {
             return "SELECT pg_backend_pid()";
+        }
+
+        @Override
+        public Optional<String> lockSessionKeepaliveSql() {
+            return Optional.of("SELECT set_config('tcp_keepalives_idle', '" + LOCK_KEEPALIVE_IDLE.toSeconds()
+                    + "', false), set_config('tcp_keepalives_interval', '" + LOCK_KEEPALIVE_INTERVAL.toSeconds()
+                    + "', false), set_config('tcp_keepalives_count', '" + LOCK_KEEPALIVE_COUNT + "', false)");
         }
 
         @Override
@@ -75,10 +84,25 @@ public enum OutboxDialect {
         }
 
         @Override
+        public Optional<String> lockSessionKeepaliveSql() {
+            return Optional.empty(); // the server's keepalive is global there (docs/outbox.md says what to set)
+        }
+
+        @Override
         public String scopeSql() {
             return "SELECT DATABASE(), NULL";
         }
     };
+
+    /**
+     * The server's TCP keepalive on the lock's session, where a session may set it (Postgres): once the relay's host
+     * stops answering (a network cut, a host gone), the server drops the session, and the lock with it, after about
+     * idle + interval × count (25 s) instead of the operating system's default (over two hours on Linux).
+     */
+    public static final Duration LOCK_KEEPALIVE_IDLE = Duration.ofSeconds(10);
+
+    public static final Duration LOCK_KEEPALIVE_INTERVAL = Duration.ofSeconds(5);
+    public static final int LOCK_KEEPALIVE_COUNT = 3;
 
     abstract String readJson(String column);
 
@@ -94,6 +118,12 @@ public enum OutboxDialect {
 
     /** The id of this session, as the server's admin commands name it (pg_terminate_backend, KILL). */
     public abstract String sessionIdSql();
+
+    /**
+     * A query that makes the database probe this session's client with TCP keepalives ({@link #LOCK_KEEPALIVE_IDLE}
+     * and the rest), or empty where a session cannot choose (MySQL, MariaDB: server-wide settings).
+     */
+    public abstract Optional<String> lockSessionKeepaliveSql();
 
     /**
      * The connection's database and schema (null on MySQL and MariaDB, where a database is the schema): what an

@@ -26,7 +26,8 @@ class RelayPropertiesTest {
             assertThat(p.batchSize()).isEqualTo(500);
             assertThat(p.maxInFlight()).isEqualTo(4);
             assertThat(p.maxRecordBytes()).isEqualTo(1_000_000);
-            assertThat(p.unhealthyAfter()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(p.ackTimeout()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(p.unhealthyAfter()).isEqualTo(Duration.ofSeconds(60));
             assertThat(p.outboxTable().qualifiedName()).isEqualTo("switchboard_outbox");
         });
     }
@@ -56,6 +57,32 @@ class RelayPropertiesTest {
                 .run(c -> {
                     assertThat(c).hasFailed();
                     assertThat(c.getStartupFailure()).rootCause().hasMessageContaining("switchboard.outbox." + setting);
+                });
+    }
+
+    /** Issue 13: with unhealthy-after at or under ack-timeout, one slow acknowledgement wait reported DOWN. */
+    @ParameterizedTest(name = "ack-timeout={0}, unhealthy-after={1}")
+    @CsvSource({"30s, 30s", "30s, 10s", "90s, 60s"})
+    void unhealthyAfterNotLongerThanAckTimeoutIsRefusedNamingBoth(String ackTimeout, String unhealthyAfter) {
+        context.withPropertyValues(
+                        "switchboard.outbox.ack-timeout=" + ackTimeout,
+                        "switchboard.outbox.unhealthy-after=" + unhealthyAfter)
+                .run(c -> {
+                    assertThat(c).hasFailed();
+                    assertThat(c.getStartupFailure())
+                            .rootCause()
+                            .hasMessageContaining("switchboard.outbox.unhealthy-after")
+                            .hasMessageContaining("switchboard.outbox.ack-timeout");
+                });
+    }
+
+    @Test
+    void unhealthyAfterLongerThanAckTimeoutBinds() {
+        context.withPropertyValues("switchboard.outbox.ack-timeout=5s", "switchboard.outbox.unhealthy-after=6s")
+                .run(c -> {
+                    RelayProperties p = c.getBean(RelayProperties.class);
+                    assertThat(p.ackTimeout()).isEqualTo(Duration.ofSeconds(5));
+                    assertThat(p.unhealthyAfter()).isEqualTo(Duration.ofSeconds(6));
                 });
     }
 
