@@ -2,23 +2,29 @@ package io.switchboard.router.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.switchboard.router.RouterApplication;
+import io.switchboard.router.guard.ProgressStore;
+import io.switchboard.router.guard.RedisProgressStore;
 import io.switchboard.testkit.KafkaTestBroker;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.kafka.core.ConsumerFactory;
 
 /** The environment variables of the README's configuration table change what the router does. */
 class RouterSettingsIT {
@@ -28,6 +34,7 @@ class RouterSettingsIT {
     @Test
     void portBindAddressAndTopicPartitionsComeFromTheEnvironmentVariables() throws Exception {
         String suffix = UUID.randomUUID().toString();
+        String instanceId = "router-settings-" + suffix.substring(0, 8);
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -37,14 +44,22 @@ class RouterSettingsIT {
         environment
                 .getPropertySources()
                 .addFirst(new SystemEnvironmentPropertySource(
-                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME + "-test",
+                        "test-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
                         Map.of(
                                 "ROUTER_PORT",
                                 Integer.toString(port),
                                 "SWITCHBOARD_BIND_ADDRESS",
                                 "127.0.0.2",
                                 "SWITCHBOARD_TOPICS_PARTITIONS",
-                                "5")));
+                                "5",
+                                "REDIS_URL",
+                                "redis://127.0.0.1:6379",
+                                "SCHEMA_REGISTRY_URL",
+                                "http://127.0.0.1:1/registry",
+                                "SWITCHBOARD_KAFKA_SESSION_TIMEOUT",
+                                "12s",
+                                "SWITCHBOARD_INSTANCE_ID",
+                                instanceId)));
         try (ConfigurableApplicationContext router = RouterApplication.builder()
                         .environment(environment)
                         .run(
@@ -70,6 +85,24 @@ class RouterSettingsIT {
                             .get()
                             .values())
                     .allSatisfy(topic -> assertThat(topic.partitions()).hasSize(5));
+
+            assertThat(router.getBean(ProgressStore.class))
+                    .as("REDIS_URL puts the progress guard in Redis")
+                    .isInstanceOf(RedisProgressStore.class);
+            assertThat(router.getBean(KafkaProperties.class).getProperties())
+                    .containsEntry("schema.registry.url", "http://127.0.0.1:1/registry");
+            assertThat(router.getBean(ConsumerFactory.class).getConfigurationProperties())
+                    .containsEntry("session.timeout.ms", 12_000)
+                    .containsEntry("group.instance.id", instanceId);
+            // the group operators reset offsets by is the documented one, and this instance is its static member
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(admin.describeConsumerGroups(List.of("switchboard-router"))
+                                    .all()
+                                    .get()
+                                    .get("switchboard-router")
+                                    .members())
+                            .anySatisfy(member ->
+                                    assertThat(member.groupInstanceId()).contains(instanceId + "-0")));
         }
     }
 
