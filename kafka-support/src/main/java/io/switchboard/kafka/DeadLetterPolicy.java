@@ -61,6 +61,7 @@ public final class DeadLetterPolicy implements AutoCloseable {
     private final List<Class<? extends Exception>> notRetryable = new ArrayList<>();
     private final List<DefaultKafkaProducerFactory<?, ?>> factories = new ArrayList<>();
     private final Stuck stuck = new Stuck();
+    private final java.util.Set<String> loggedUnexpected = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * How long the consumer has been retrying transient failures without a pause of more than 30 s between them
@@ -155,6 +156,7 @@ public final class DeadLetterPolicy implements AutoCloseable {
         BackOff untilItWorks = untilItWorks();
         handler.setBackOffFunction((record, e) -> {
             if (!isTransient(e)) {
+                unexpected(e);
                 return null;
             }
             stuck.failed(reasonText(e));
@@ -164,6 +166,21 @@ public final class DeadLetterPolicy implements AutoCloseable {
         // flooded the logs (150 bad rows wrote about 9,000 lines)
         handler.setLogLevel(KafkaException.Level.DEBUG);
         return handler;
+    }
+
+    /**
+     * A failure the service did not expect reaches the error handler (whose own logging is quiet, see above): its
+     * stack trace is logged once per kind, so a bug is visible without a line per retry.
+     */
+    private void unexpected(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (loggedUnexpected.size() < 100
+                && loggedUnexpected.add(root.getClass().getName())) {
+            log.error("unexpected failure in the {} listener; retried, then dead-lettered", stage, e);
+        }
     }
 
     /** 200 ms doubling to 10 s, without end. */
