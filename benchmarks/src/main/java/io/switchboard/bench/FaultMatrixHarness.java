@@ -21,7 +21,8 @@ import java.util.Map;
  * pairs expected, delivered once, lost, duplicated, out of order per channel, the longest time an aggregate waited,
  * and the dead letters by stage and reason. Arguments name the faults to run (default: all, in the table's order).
  * It exits 1 when any phase lost or reordered a delivery, or duplicated one that a publisher crash does not explain
- * (what Pusher accepted in the second before a publisher was killed may repeat: at-least-once). {@code -Denv=K=V,K=V} gives the router and the
+ * (what Pusher accepted from a publisher that was then killed, and it had not recorded, may repeat once from its
+ * replacement: at-least-once). {@code -Denv=K=V,K=V} gives the router and the
  * publisher extra environment variables, to compare settings (docs/reliability.md compares group memberships).
  */
 public final class FaultMatrixHarness {

@@ -31,6 +31,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final List<String> jvmArgs;
     private Process process;
     private volatile long killedNanos = -1;
+    private volatile long startedNanos = -1;
 
     public ServiceProcess(String name, Path jar, Map<String, String> env, int port, Path logDir, List<String> jvmArgs) {
         this.name = name;
@@ -67,6 +68,7 @@ public final class ServiceProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
+        startedNanos = System.nanoTime();
         process = builder.start();
     }
 
@@ -112,6 +114,11 @@ public final class ServiceProcess implements AutoCloseable {
                 process.waitFor(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** When it was last started (System.nanoTime), or -1. */
+    public long startedNanos() {
+        return startedNanos;
     }
 
     /** When it was last killed (System.nanoTime), or -1. */

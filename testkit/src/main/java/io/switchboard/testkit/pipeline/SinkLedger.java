@@ -28,7 +28,8 @@ public final class SinkLedger {
             long duplicated,
             long outOfOrder,
             double longestSilenceSeconds,
-            double duplicatesAcceptedBeforeCrashSeconds) {}
+            long duplicatesAcrossACrash,
+            double oldestDuplicateBeforeCrashSeconds) {}
 
     private record Accepted(String pair, String aggregate, String channel, int seq, long nanos) {}
 
@@ -64,18 +65,21 @@ public final class SinkLedger {
 
     /** The counts for the aggregates named {@code prefix-…}; silences are measured from {@code fromNanos}. */
     public synchronized Counts count(Set<String> expected, String prefix, long fromNanos) {
-        return count(expected, prefix, fromNanos, -1);
+        return count(expected, prefix, fromNanos, -1, -1);
     }
 
     /**
-     * As above; with {@code crashNanos} (when a publisher was killed, or -1), also how long before the crash the
-     * earliest-accepted duplicated pair had been accepted: a publisher killed with requests in flight repeats what
-     * Pusher accepted but it had not recorded yet, and nothing older.
+     * As above; with {@code crashNanos} and {@code restartNanos} (when a publisher was killed and when its
+     * replacement started, or -1), also how many duplicated pairs were first accepted before the replacement
+     * started and again after (a publisher killed with requests in flight repeats what Pusher accepted but it had
+     * not recorded yet), and how long before the kill the oldest of them had been accepted.
      */
-    public synchronized Counts count(Set<String> expected, String prefix, long fromNanos, long crashNanos) {
+    public synchronized Counts count(
+            Set<String> expected, String prefix, long fromNanos, long crashNanos, long restartNanos) {
         refresh();
         Map<String, Integer> times = new HashMap<>();
         Map<String, Long> firstAccepted = new HashMap<>();
+        Map<String, Long> lastAccepted = new HashMap<>();
         Map<String, Integer> lastSeqOfChannel = new HashMap<>();
         Map<String, Long> lastOfAggregate = new HashMap<>();
         long outOfOrder = 0;
@@ -91,6 +95,7 @@ public final class SinkLedger {
                 }
             }
             firstAccepted.putIfAbsent(a.pair(), a.nanos());
+            lastAccepted.put(a.pair(), a.nanos());
             if (times.merge(a.pair(), 1, Integer::sum) > 1) {
                 continue; // a repeat is counted once, as a duplicate, not as disorder
             }
@@ -106,16 +111,20 @@ public final class SinkLedger {
                 .count();
         long duplicated = times.values().stream().filter(n -> n > 1).count();
         long lost = expected.stream().filter(p -> !times.containsKey(p)).count();
-        // how long before the crash the oldest duplicated pair had been accepted; infinite when a duplicate is not
-        // explained by a crash (no crash, or first accepted after it)
-        double beforeCrash = 0;
+        long acrossACrash = 0;
+        double oldest = 0;
         for (Map.Entry<String, Integer> pair : times.entrySet()) {
-            if (pair.getValue() > 1) {
-                long age = crashNanos < 0 ? -1 : crashNanos - firstAccepted.get(pair.getKey());
-                beforeCrash = age < 0 ? Double.POSITIVE_INFINITY : Math.max(beforeCrash, age / 1e9);
+            long first = firstAccepted.get(pair.getKey());
+            if (pair.getValue() > 1
+                    && restartNanos >= 0
+                    && first < restartNanos
+                    && lastAccepted.get(pair.getKey()) >= restartNanos) {
+                acrossACrash++;
+                oldest = Math.max(oldest, (crashNanos - first) / 1e9);
             }
         }
-        return new Counts(expected.size(), once, lost, duplicated, outOfOrder, longestSilence / 1e9, beforeCrash);
+        return new Counts(
+                expected.size(), once, lost, duplicated, outOfOrder, longestSilence / 1e9, acrossACrash, oldest);
     }
 
     private void refresh() {
