@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.switchboard.relay.OutboxRelayApplication;
 import io.switchboard.testkit.KafkaTestBroker;
 import io.switchboard.testkit.KafkaTestClient;
+import io.switchboard.testkit.OperatorEnvironment;
 import io.switchboard.testkit.TestDatabase;
 import java.net.ConnectException;
 import java.net.ServerSocket;
@@ -23,7 +24,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,19 +46,12 @@ class RelaySettingsIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        // as environment variables, first: Spring Boot applies relaxed binding (SWITCHBOARD_OUTBOX_MAXRECORDBYTES to
-        // max-record-bytes) only to a source named "systemEnvironment" or ending in "-systemEnvironment"
-        StandardEnvironment environment = new StandardEnvironment();
-        environment
-                .getPropertySources()
-                .addFirst(new SystemEnvironmentPropertySource(
-                        "test-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        Map.of(
-                                "SWITCHBOARD_OUTBOX_TABLE", table,
-                                "RELAY_PORT", Integer.toString(port),
-                                "SWITCHBOARD_BIND_ADDRESS", "127.0.0.2",
-                                "SWITCHBOARD_OUTBOX_MAXRECORDBYTES", "200000",
-                                "SWITCHBOARD_OUTBOX_UNHEALTHYAFTER", "45s")));
+        StandardEnvironment environment = OperatorEnvironment.of(Map.of(
+                "SWITCHBOARD_OUTBOX_TABLE", table,
+                "RELAY_PORT", Integer.toString(port),
+                "SWITCHBOARD_BIND_ADDRESS", "127.0.0.2",
+                "SWITCHBOARD_OUTBOX_MAXRECORDBYTES", "200000",
+                "SWITCHBOARD_OUTBOX_UNHEALTHYAFTER", "45s"));
         try (TestDatabase db = TestDatabase.postgres();
                 ConfigurableApplicationContext relay = OutboxRelayApplication.builder()
                         .environment(environment)

@@ -8,6 +8,7 @@ import io.switchboard.router.RouterApplication;
 import io.switchboard.router.guard.ProgressStore;
 import io.switchboard.router.guard.RedisProgressStore;
 import io.switchboard.testkit.KafkaTestBroker;
+import io.switchboard.testkit.OperatorEnvironment;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.kafka.core.ConsumerFactory;
 
 /** The environment variables of the README's configuration table change what the router does. */
@@ -39,27 +39,22 @@ class RouterSettingsIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        // as environment variables, the way an operator sets them (relaxed binding applies only to those)
-        StandardEnvironment environment = new StandardEnvironment();
-        environment
-                .getPropertySources()
-                .addFirst(new SystemEnvironmentPropertySource(
-                        "test-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        Map.of(
-                                "ROUTER_PORT",
-                                Integer.toString(port),
-                                "SWITCHBOARD_BIND_ADDRESS",
-                                "127.0.0.2",
-                                "SWITCHBOARD_TOPICS_PARTITIONS",
-                                "5",
-                                "REDIS_URL",
-                                "redis://127.0.0.1:6379",
-                                "SCHEMA_REGISTRY_URL",
-                                "http://127.0.0.1:1/registry",
-                                "SWITCHBOARD_KAFKA_SESSION_TIMEOUT",
-                                "12s",
-                                "SWITCHBOARD_INSTANCE_ID",
-                                instanceId)));
+        // as environment variables, the way an operator sets them
+        StandardEnvironment environment = OperatorEnvironment.of(Map.of(
+                "ROUTER_PORT",
+                Integer.toString(port),
+                "SWITCHBOARD_BIND_ADDRESS",
+                "127.0.0.2",
+                "SWITCHBOARD_TOPICS_PARTITIONS",
+                "5",
+                "REDIS_URL",
+                "redis://127.0.0.1:6379",
+                "SCHEMA_REGISTRY_URL",
+                "http://127.0.0.1:1/registry",
+                "SWITCHBOARD_KAFKA_SESSION_TIMEOUT",
+                "12s",
+                "SWITCHBOARD_INSTANCE_ID",
+                instanceId));
         try (ConfigurableApplicationContext router = RouterApplication.builder()
                         .environment(environment)
                         .run(
