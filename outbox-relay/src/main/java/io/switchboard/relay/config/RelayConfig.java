@@ -36,6 +36,7 @@ import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomiz
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -66,12 +67,47 @@ public class RelayConfig {
      * with that schema as Flyway's default (created when missing, and holding the history table), so the names the
      * migrations derive from the table (constraint, trigger, function, NOTIFY channel) stay plain identifiers.
      */
+    /**
+     * Flyway's history table of an outbox table. One history per outbox table: with one history per schema, the
+     * migrations of a second outbox table in the same schema were taken as already applied (they had run for the
+     * first one), and its table was never created. The default table keeps the name earlier versions used.
+     */
+    static String historyTable(String outboxTable) {
+        if ("switchboard_outbox".equals(outboxTable)) {
+            return "switchboard_flyway_history";
+        }
+        String name = outboxTable + "_flyway_history";
+        // identifiers stop at 63 characters on Postgres and 64 on MySQL
+        return name.length() <= 63
+                ? name
+                : "switchboard_flyway_" + Integer.toHexString(outboxTable.hashCode()) + "_history";
+    }
+
+    /**
+     * Stops start-up when the outbox table is missing after the migrations, with what to do: Flyway's history says
+     * they ran (an older version shared one history between outbox tables), so it will not create the table again.
+     */
+    @Bean
+    SmartInitializingSingleton outboxTableExists(JdbcTemplate jdbc, OutboxTable table) {
+        return () -> {
+            try {
+                jdbc.queryForList("SELECT 1 FROM " + table.qualifiedName() + " WHERE 1 = 0");
+            } catch (DataAccessException e) {
+                throw new IllegalStateException("the outbox table " + table.qualifiedName()
+                        + " does not exist although Flyway's history " + historyTable(table.name())
+                        + " says its migrations ran: drop that history table (it holds only Switchboard's"
+                        + " migrations) and start again, so they run once more");
+            }
+        };
+    }
+
     @Bean
     FlywayConfigurationCustomizer outboxMigrations(OutboxDialect dialect, OutboxTable table) {
         return configuration -> {
             configuration.locations(
                     "classpath:db/migration/" + (dialect == OutboxDialect.POSTGRES ? "postgresql" : "mysql"));
             configuration.placeholders(Map.of("outbox_table", table.name()));
+            configuration.table(historyTable(table.name()));
             if (table.schema() != null) {
                 configuration.schemas(table.schema());
             }

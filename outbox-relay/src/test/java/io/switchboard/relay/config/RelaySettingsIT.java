@@ -101,4 +101,49 @@ class RelaySettingsIT {
                     .isInstanceOf(ConnectException.class);
         }
     }
+
+    @Test
+    void twoOutboxTablesInOneSchemaEachGetTheirTable() throws Exception {
+        // the defect: one Flyway history per schema, so the second table's migrations counted as applied and its
+        // table was never created ("relation ... does not exist" on the first insert)
+        String first = "first_outbox_" + UUID.randomUUID().toString().substring(0, 8);
+        String second = "second_outbox_" + UUID.randomUUID().toString().substring(0, 8);
+        try (TestDatabase db = TestDatabase.postgres()) {
+            for (String table : new String[] {first, second}) {
+                try (ConfigurableApplicationContext relay = OutboxRelayApplication.builder()
+                        .run(
+                                "--spring.kafka.bootstrap-servers=" + kafka,
+                                "--spring.datasource.url=" + db.jdbcUrl(),
+                                "--switchboard.outbox.table=" + table,
+                                "--server.port=0")) {
+                    assertThat(relay.isRunning()).isTrue();
+                }
+            }
+            assertThat(db.rowCount(first)).isZero();
+            assertThat(db.rowCount(second)).as("the second table exists").isZero();
+        }
+    }
+
+    @Test
+    void aMissingOutboxTableThatFlywayThinksItCreatedStopsStartUpSayingWhatToDo() throws Exception {
+        try (TestDatabase db = TestDatabase.postgres()) {
+            String[] args = {
+                "--spring.kafka.bootstrap-servers=" + kafka,
+                "--spring.datasource.url=" + db.jdbcUrl(),
+                "--server.port=0"
+            };
+            try (ConfigurableApplicationContext relay =
+                    OutboxRelayApplication.builder().run(args)) {
+                assertThat(relay.isRunning()).isTrue();
+            }
+            try (Connection c = db.connect();
+                    Statement s = c.createStatement()) {
+                s.executeUpdate("DROP TABLE switchboard_outbox CASCADE");
+            }
+            assertThatThrownBy(() -> OutboxRelayApplication.builder().run(args))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("switchboard_outbox does not exist")
+                    .hasMessageContaining("switchboard_flyway_history");
+        }
+    }
 }
