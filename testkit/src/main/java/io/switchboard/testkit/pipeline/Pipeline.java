@@ -1,5 +1,7 @@
 package io.switchboard.testkit.pipeline;
 
+import static org.awaitility.Awaitility.await;
+
 import io.switchboard.schemas.RealtimeEvent;
 import io.switchboard.schemas.wire.AvroSerializer;
 import io.switchboard.schemas.wire.SchemaRegistry;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The whole pipeline as separate OS processes, for the fault matrix and its ITs: a Kafka broker (scripts/kafka.sh),
@@ -231,11 +234,15 @@ public final class Pipeline implements AutoCloseable {
             throw new IllegalStateException("fault " + name + " could not be injected", failure[0]);
         }
         Set<String> expected = SinkLedger.expectedPairs(rows);
-        long deadline = System.nanoTime() + drain.toNanos();
-        while (ledger.deliveredOf(expected) < expected.size() && System.nanoTime() < deadline) {
-            Thread.sleep(500);
+        try {
+            await().atMost(drain)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> ledger.deliveredOf(expected) == expected.size());
+        } catch (ConditionTimeoutException e) {
+            // what never arrived is counted as lost below
         }
-        Thread.sleep(3000); // late duplicates, if any, arrive now
+        // late duplicates, if any, arrive now: the pipeline stays as it is for 3 s before the count
+        await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
         ServiceProcess publisher = services.get("publisher");
         boolean crashed = publisher.killedNanos() >= startNanos;
         return new PhaseResult(
