@@ -23,7 +23,8 @@ import java.util.Map;
  * It exits 1 when any phase lost or reordered a delivery, or duplicated one that a publisher crash does not explain
  * (what Pusher accepted from a publisher that was then killed, and it had not recorded, may repeat once from its
  * replacement: at-least-once). {@code -Denv=K=V,K=V} gives the router and the
- * publisher extra environment variables, to compare settings (docs/reliability.md compares group memberships).
+ * publisher extra environment variables, to compare settings (docs/reliability.md compares group memberships);
+ * {@code -Dcds=true} starts every service from a class data sharing archive.
  */
 public final class FaultMatrixHarness {
 
@@ -49,6 +50,7 @@ public final class FaultMatrixHarness {
                 work,
                 System.getProperty("databaseUrl", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"),
                 env)) {
+            pipeline.classDataSharing(Boolean.getBoolean("cds"));
             pipeline.start();
             System.out.println(
                     "pipeline up; logs in " + work + (env.isEmpty() ? "" : "; router and publisher with " + env));

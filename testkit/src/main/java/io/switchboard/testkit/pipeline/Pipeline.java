@@ -117,6 +117,13 @@ public final class Pipeline implements AutoCloseable {
     private DeadLetterReader deadLetters;
 
     private final Map<String, String> consumerEnv;
+    private boolean classDataSharing;
+
+    /** Starts the services from class data sharing archives (ServiceProcess.withClassDataSharing); before start(). */
+    public Pipeline classDataSharing(boolean on) {
+        this.classDataSharing = on;
+        return this;
+    }
 
     public Pipeline(Path root, Path work, String database) throws IOException {
         this(root, work, database, Map.of());
@@ -195,7 +202,13 @@ public final class Pipeline implements AutoCloseable {
         int port = freePort();
         Map<String, String> own = new LinkedHashMap<>(env);
         own.put(portVariable, Integer.toString(port));
-        services.put(name, new ServiceProcess(name, ServiceProcess.jar(root, module), own, port, work, List.of()));
+        ServiceProcess service = new ServiceProcess(name, ServiceProcess.jar(root, module), own, port, work, List.of());
+        try {
+            services.put(name, classDataSharing ? service.withClassDataSharing() : service);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while training " + name + "'s class data sharing archive", e);
+        }
     }
 
     /**
