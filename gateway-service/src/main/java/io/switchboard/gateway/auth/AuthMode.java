@@ -1,4 +1,4 @@
-package io.switchboard.publisher.auth;
+package io.switchboard.gateway.auth;
 
 /** How the auth endpoint decides ({@code switchboard.auth.mode}, env {@code SWITCHBOARD_AUTH_MODE}). */
 public enum AuthMode {

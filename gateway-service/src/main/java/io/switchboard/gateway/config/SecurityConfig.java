@@ -1,6 +1,6 @@
-package io.switchboard.publisher.config;
+package io.switchboard.gateway.config;
 
-import io.switchboard.publisher.auth.AuthMode;
+import io.switchboard.gateway.auth.AuthMode;
 import java.nio.charset.StandardCharsets;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;

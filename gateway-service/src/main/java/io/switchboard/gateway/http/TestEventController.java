@@ -1,15 +1,13 @@
-package io.switchboard.publisher.http;
+package io.switchboard.gateway.http;
 
-import io.switchboard.publisher.auth.ChannelAuthorizer;
-import io.switchboard.publisher.publish.PusherMessage;
-import io.switchboard.publisher.publish.PusherRequest;
-import io.switchboard.publisher.publish.ResilientSender;
-import io.switchboard.publisher.publish.SendResult;
+import com.pusher.rest.Pusher;
+import com.pusher.rest.data.Result;
+import io.switchboard.gateway.auth.ChannelAuthorizer;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -34,12 +32,12 @@ public class TestEventController {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final ResilientSender sender;
+    private final ObjectProvider<Pusher> pusher;
     private final ChannelAuthorizer authorizer;
     private final Clock clock;
 
-    public TestEventController(ResilientSender sender, ChannelAuthorizer authorizer, Clock clock) {
-        this.sender = sender;
+    public TestEventController(ObjectProvider<Pusher> pusher, ChannelAuthorizer authorizer, Clock clock) {
+        this.pusher = pusher;
         this.authorizer = authorizer;
         this.clock = clock;
     }
@@ -63,30 +61,24 @@ public class TestEventController {
                 return PusherAuthController.error(HttpStatus.FORBIDDEN, decision.reason());
             }
         }
-        PusherMessage message;
-        try {
-            message = new PusherMessage(
-                    "test-" + UUID.randomUUID(), event, List.of(channel), JSON.writeValueAsString(payload), null);
-        } catch (IllegalArgumentException e) {
-            return PusherAuthController.error(HttpStatus.BAD_REQUEST, e.getMessage());
+        Pusher client = pusher.getIfAvailable();
+        if (client == null) {
+            return PusherAuthController.error(HttpStatus.SERVICE_UNAVAILABLE, "Pusher credentials are not configured");
         }
-        SendResult result = sender.send(PusherRequest.of(message)).join();
+        String eventId = "test-" + UUID.randomUUID();
+        Result result = client.trigger(channel, event, JSON.writeValueAsString(payload));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("channel", channel);
         answer.put("event", event);
-        answer.put("event_id", message.eventId());
-        answer.put("delivered", result.status() == SendResult.Status.DELIVERED);
-        answer.put("status", result.status().name());
-        answer.put("attempts", result.attempts());
-        if (result.outcome() != null && result.status() != SendResult.Status.DELIVERED) {
-            answer.put("http_status", result.outcome().httpStatus());
-            answer.put("message", result.outcome().message());
+        answer.put("event_id", eventId);
+        boolean delivered = result.getStatus() == Result.Status.SUCCESS;
+        answer.put("delivered", delivered);
+        answer.put("status", result.getStatus().name());
+        if (!delivered) {
+            answer.put("http_status", result.getHttpStatus());
+            answer.put("message", result.getMessage());
         }
-        HttpStatus status = switch (result.status()) {
-            case DELIVERED -> HttpStatus.OK;
-            case REFUSED -> HttpStatus.UNPROCESSABLE_CONTENT;
-            default -> HttpStatus.BAD_GATEWAY;
-        };
+        HttpStatus status = delivered ? HttpStatus.OK : HttpStatus.BAD_GATEWAY;
         return ResponseEntity.status(status)
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(answer);

@@ -1,8 +1,8 @@
-package io.switchboard.publisher.config;
+package io.switchboard.gateway.config;
 
-import io.switchboard.publisher.auth.ChannelAuthorizer;
-import io.switchboard.publisher.auth.ChannelPolicy;
-import io.switchboard.publisher.auth.HttpOwnerAuthorizer;
+import io.switchboard.gateway.auth.ChannelAuthorizer;
+import io.switchboard.gateway.auth.ChannelPolicy;
+import io.switchboard.gateway.auth.HttpOwnerAuthorizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;

@@ -1,4 +1,4 @@
-package io.switchboard.publisher.auth;
+package io.switchboard.gateway.auth;
 
 import java.util.Map;
 

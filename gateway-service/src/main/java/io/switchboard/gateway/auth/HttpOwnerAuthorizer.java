@@ -1,4 +1,4 @@
-package io.switchboard.publisher.auth;
+package io.switchboard.gateway.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

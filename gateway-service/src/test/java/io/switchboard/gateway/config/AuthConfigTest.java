@@ -1,9 +1,9 @@
-package io.switchboard.publisher.config;
+package io.switchboard.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.switchboard.publisher.auth.Caller;
-import io.switchboard.publisher.auth.ChannelAuthorizer;
+import io.switchboard.gateway.auth.Caller;
+import io.switchboard.gateway.auth.ChannelAuthorizer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 

@@ -1,7 +1,7 @@
-package io.switchboard.publisher.config;
+package io.switchboard.gateway.config;
 
-import io.switchboard.publisher.auth.AuthMode;
-import io.switchboard.publisher.auth.ChannelPolicy;
+import io.switchboard.gateway.auth.AuthMode;
+import io.switchboard.gateway.auth.ChannelPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -1,9 +1,9 @@
-package io.switchboard.publisher.http;
+package io.switchboard.gateway.http;
 
-import com.pusher.rest.PusherAsync;
+import com.pusher.rest.Pusher;
 import com.pusher.rest.data.PresenceUser;
-import io.switchboard.publisher.auth.Caller;
-import io.switchboard.publisher.auth.ChannelAuthorizer;
+import io.switchboard.gateway.auth.Caller;
+import io.switchboard.gateway.auth.ChannelAuthorizer;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
@@ -26,10 +26,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/realtime/pusher")
 public class PusherAuthController {
 
-    private final ObjectProvider<PusherAsync> pusher;
+    private final ObjectProvider<Pusher> pusher;
     private final ChannelAuthorizer authorizer;
 
-    public PusherAuthController(ObjectProvider<PusherAsync> pusher, ChannelAuthorizer authorizer) {
+    public PusherAuthController(ObjectProvider<Pusher> pusher, ChannelAuthorizer authorizer) {
         this.pusher = pusher;
         this.authorizer = authorizer;
     }
@@ -63,7 +63,7 @@ public class PusherAuthController {
         if (channel.startsWith("private-encrypted-")) {
             return error(HttpStatus.BAD_REQUEST, "encrypted channels are not supported");
         }
-        PusherAsync signer = pusher.getIfAvailable();
+        Pusher signer = pusher.getIfAvailable();
         if (signer == null) {
             return error(HttpStatus.SERVICE_UNAVAILABLE, "Pusher credentials are not configured");
         }

@@ -1,4 +1,4 @@
-package io.switchboard.publisher.http;
+package io.switchboard.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -8,7 +8,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.switchboard.publisher.PublisherApplication;
+import io.switchboard.gateway.GatewayApplication;
 import io.switchboard.testkit.KafkaTestBroker;
 import io.switchboard.testkit.PusherJsSubscriber;
 import io.switchboard.testkit.Soketi;
@@ -37,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The auth endpoint in jwt mode, with the default channel policy, signing for a real pusher-js client on Soketi;
  * and every forged request refused.
  */
-class PublisherAuthIT {
+class GatewayAuthIT {
 
     private static final String SECRET = "a-test-hs256-secret-of-at-least-32-bytes!";
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -56,7 +56,7 @@ class PublisherAuthIT {
         Soketi.publisherArgs().stream()
                 .filter(a -> !a.startsWith("--switchboard.auth.mode"))
                 .forEach(args::add);
-        publisher = PublisherApplication.builder().run(args.toArray(String[]::new));
+        publisher = GatewayApplication.builder().run(args.toArray(String[]::new));
         base = "http://127.0.0.1:" + publisher.getEnvironment().getProperty("local.server.port")
                 + "/api/realtime/pusher";
     }

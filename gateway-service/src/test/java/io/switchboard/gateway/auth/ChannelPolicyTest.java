@@ -1,9 +1,9 @@
-package io.switchboard.publisher.auth;
+package io.switchboard.gateway.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.switchboard.publisher.auth.ChannelPolicy.Rule;
+import io.switchboard.gateway.auth.ChannelPolicy.Rule;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
