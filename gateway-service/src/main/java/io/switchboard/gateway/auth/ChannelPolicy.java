@@ -59,7 +59,7 @@ public final class ChannelPolicy implements ChannelAuthorizer {
     @Override
     public Decision decide(String channel, Caller caller) {
         if (caller == null) {
-            return Decision.deny("a bearer token is required");
+            return Decision.deny(Refusal.NO_TOKEN, "a bearer token is required");
         }
         for (Compiled rule : rules) {
             Matcher m = rule.pattern().matcher(channel);
@@ -72,18 +72,20 @@ public final class ChannelPolicy implements ChannelAuthorizer {
             }
             if (rule.rule().authorizer() != null) {
                 if (!owners.allows(rule.rule().authorizer(), channel, params, caller)) {
-                    return Decision.deny("the channel's owner refused");
+                    return Decision.deny(Refusal.OWNER_REFUSED, "the channel's owner refused");
                 }
             } else {
                 for (Map.Entry<String, String> required : rule.rule().claims().entrySet()) {
                     if (!params.get(required.getKey()).equals(caller.claim(required.getValue()))) {
-                        return Decision.deny("the token's " + required.getValue() + " does not match the channel");
+                        return Decision.deny(
+                                Refusal.CLAIM_MISMATCH,
+                                "the token's " + required.getValue() + " does not match the channel");
                     }
                 }
             }
-            return new Decision(true, "", channel.startsWith("presence-") ? presence(caller) : null);
+            return Decision.allow(channel.startsWith("presence-") ? presence(caller) : null);
         }
-        return Decision.deny("no rule grants this channel");
+        return Decision.deny(Refusal.NO_RULE, "no rule grants this channel");
     }
 
     private Presence presence(Caller caller) {

@@ -3,6 +3,7 @@ package io.switchboard.gateway.config;
 import io.switchboard.gateway.auth.ChannelAuthorizer;
 import io.switchboard.gateway.auth.ChannelPolicy;
 import io.switchboard.gateway.auth.HttpOwnerAuthorizer;
+import io.switchboard.gateway.auth.Refusal;
 import java.nio.charset.StandardCharsets;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -39,11 +40,13 @@ public class AuthConfig {
                 log.warn("channel auth: SWITCHBOARD_AUTH_MODE=names-only signs ANY well-formed private channel for ANY"
                         + " caller. For local development only; never in production.");
                 return (channel, caller) -> channel.startsWith("presence-")
-                        ? ChannelAuthorizer.Decision.deny("presence channels need an authenticated user")
+                        ? ChannelAuthorizer.Decision.deny(
+                                Refusal.MODE_REFUSES, "presence channels need an authenticated user")
                         : ChannelAuthorizer.Decision.allow();
             default:
                 log.info("channel auth: every private and presence channel is refused (SWITCHBOARD_AUTH_MODE=deny)");
-                return (channel, caller) -> ChannelAuthorizer.Decision.deny("channel authorization is not configured");
+                return (channel, caller) -> ChannelAuthorizer.Decision.deny(
+                        Refusal.MODE_REFUSES, "channel authorization is not configured");
         }
     }
 
