@@ -4,7 +4,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** publisher-service: realtime.publish in, Pusher out (realtime.publish.dlq for failures); the channel auth endpoint. */
+/**
+ * publisher-service: realtime.publish in, Pusher out (realtime.publish.dlq for failures). Delivery only: the
+ * browser-facing channel auth lives in gateway-service, so that browsers can subscribe while this consumer restarts.
+ */
 // No database here: excluded by name so the service also starts beside outbox-relay in one JVM (end-to-end tests).
 @SpringBootApplication(
         excludeName = {

@@ -18,7 +18,7 @@ public class PusherConfig {
 
     private static final Logger log = LoggerFactory.getLogger(PusherConfig.class);
 
-    /** Present only when the app id, key and secret are set; the auth endpoint and the HTTP gateway need it. */
+    /** Present only when the app id, key and secret are set; the HTTP gateway needs it. */
     @Bean(destroyMethod = "close")
     PusherAsync pusher(PusherProperties properties, PublisherProperties publisher, RetryAfterGate retryAfter) {
         if (!properties.configured()) {

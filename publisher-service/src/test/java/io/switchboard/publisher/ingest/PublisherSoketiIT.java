@@ -6,21 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.switchboard.publisher.PublisherApplication;
 import io.switchboard.schemas.ChannelPublish;
+import io.switchboard.testkit.ChannelAuthStandIn;
 import io.switchboard.testkit.KafkaTestBroker;
 import io.switchboard.testkit.KafkaTestClient;
 import io.switchboard.testkit.PusherJsSubscriber;
 import io.switchboard.testkit.Soketi;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -30,25 +23,28 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
-/** publisher-service against Soketi (a real Pusher-protocol server) and a real pusher-js subscriber. */
+/**
+ * publisher-service against Soketi (a real Pusher-protocol server) and a real pusher-js subscriber, which subscribes
+ * to private channels through {@link ChannelAuthStandIn} (gateway-service's endpoint is tested in gateway-service).
+ */
 class PublisherSoketiIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static String kafka;
     private static ConfigurableApplicationContext publisher;
+    private static ChannelAuthStandIn auth;
     private static String authUrl;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         Soketi.ensureRunning();
         kafka = KafkaTestBroker.bootstrapServers();
         List<String> args =
                 new java.util.ArrayList<>(List.of("--spring.kafka.bootstrap-servers=" + kafka, "--server.port=0"));
         args.addAll(Soketi.publisherArgs());
         publisher = PublisherApplication.builder().run(args.toArray(String[]::new));
-        authUrl = "http://127.0.0.1:" + publisher.getEnvironment().getProperty("local.server.port")
-                + "/api/realtime/pusher/auth";
+        auth = ChannelAuthStandIn.forSoketi(null);
+        authUrl = auth.url();
     }
 
     @AfterAll
@@ -56,11 +52,14 @@ class PublisherSoketiIT {
         if (publisher != null) {
             publisher.close();
         }
+        if (auth != null) {
+            auth.close();
+        }
     }
 
     @Test
     void deliversToSubscribersAndDeadLettersWhatSoketiRefuses() throws Exception {
-        String channel = "job-" + UUID.randomUUID();
+        String channel = "private-job-" + UUID.randomUUID();
         String key = UUID.randomUUID().toString();
         String small = "{\"jobId\":\"" + channel + "\",\"progress\":42,\"label\":\"caf\u00e9 \u2713\"}";
         String oversize = "{\"jobId\":\"x\",\"blob\":\"" + "a".repeat(11_000) + "\"}";
@@ -89,7 +88,7 @@ class PublisherSoketiIT {
 
     @Test
     void aRedeliveredEventReachesEachChannelOnce() throws Exception {
-        String channel = "job-" + UUID.randomUUID();
+        String channel = "private-job-" + UUID.randomUUID();
         String key = UUID.randomUUID().toString();
         try (PusherJsSubscriber browser = PusherJsSubscriber.start(authUrl, List.of(channel))) {
             browser.awaitSubscribed(List.of(channel), Duration.ofSeconds(20));
@@ -109,54 +108,6 @@ class PublisherSoketiIT {
             assertThat(browser.events(channel).get(0).data().get("progress").asInt())
                     .isEqualTo(1);
         }
-    }
-
-    @Test
-    void authEndpointSignsPrivateChannelsAsPusherSpecifies() throws Exception {
-        HttpResponse<String> form =
-                post("application/x-www-form-urlencoded", "socket_id=123.456&channel_name=private-audit-A");
-        assertThat(form.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(form.body()).get("auth").asString())
-                .isEqualTo(Soketi.KEY + ":" + hmac("123.456:private-audit-A"));
-
-        HttpResponse<String> json =
-                post("application/json", "{\"socket_id\":\"123.456\",\"channel_name\":\"private-fiche-F\"}");
-        assertThat(json.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(json.body()).get("auth").asString())
-                .isEqualTo(Soketi.KEY + ":" + hmac("123.456:private-fiche-F"));
-    }
-
-    @Test
-    void authEndpointRefusesMalformedRequests() throws Exception {
-        String form = "application/x-www-form-urlencoded";
-        assertThat(post(form, "socket_id=123.456&channel_name=audit-A").statusCode())
-                .isEqualTo(400);
-        assertThat(post(form, "socket_id=abc&channel_name=private-audit-A").statusCode())
-                .isEqualTo(400);
-        assertThat(post(form, "socket_id=123.456&channel_name=private-a%20b").statusCode())
-                .isEqualTo(400);
-        assertThat(post(form, "channel_name=private-audit-A").statusCode()).isEqualTo(400);
-        assertThat(post(form, "socket_id=123.456&channel_name=presence-room").statusCode())
-                .isEqualTo(403);
-        assertThat(post("application/json", "{\"socket_id\":123,\"channel_name\":\"private-a\"}")
-                        .statusCode())
-                .isEqualTo(400);
-    }
-
-    private HttpResponse<String> post(String contentType, String body) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(authUrl))
-                        .header("Content-Type", contentType)
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Pusher's channel auth signature, computed from its published definition. */
-    private static String hmac(String toSign) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(Soketi.SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return HexFormat.of().formatHex(mac.doFinal(toSign.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static ChannelPublish publish(String id, String channel, String data) {
