@@ -1,10 +1,26 @@
 #!/usr/bin/env node
 // A real pusher-js client that subscribes to channels and prints one JSON line per happening:
-//   {"kind":"connected"} {"kind":"subscribed","channel":…} {"kind":"event","channel":…,"event":…,"data":…}
-//   {"kind":"error",…}
+//   {"kind":"connected","socket_id":…}
+//   {"kind":"subscribed","channel":…}            presence channels add "data":{"me":{id,info},"members":[…],"count":N}
+//   {"kind":"event","channel":…,"event":…,"data":…}   private-encrypted- channels print the data pusher-js decrypted
+//   {"kind":"wire","channel":…,"event":…,"data":…}    private-encrypted- channels only: the event as it arrived on
+//                                                    the socket, before decryption ({"ciphertext","nonce"})
+//   {"kind":"member_added"|"member_removed","channel":…,"data":{"id":…,"info":…}}
+//   {"kind":"signin_success","data":<user_data>}  {"kind":"user_event","event":…,"data":…} (sent to the signed-in user)
+//   {"kind":"error","where":"connection"|"subscription"|"signin",…}  (subscription errors carry status_code: 401, 403…)
+//   {"kind":"disconnected"}
 // Used by `./switchboard dev` to show events flowing and by the integration tests, which read its stdout.
-// Options (all --name=value): --key --host --port --auth-endpoint --channels=a,b --auth-header="Bearer …"
+// Options (all --name=value):
+//   --key --host --port --channels=a,b
+//   --auth-endpoint=URL        channel authorization (private-, presence-, private-encrypted-)
+//   --auth-header="Bearer …"   sent to both auth endpoints; the SUBSCRIBER_AUTH_HEADER environment variable is
+//                              preferred (a command line is visible to every local user through ps)
+//   --user-auth-endpoint=URL   user authentication: configures pusher-js's userAuthentication and calls
+//                              pusher.signin() (pusher:signin)
+//   --pusher-log=1             pusher-js's own log lines to stderr (why an encrypted event was dropped, …)
 'use strict';
+// The node build of pusher-js bundles tweetnacl, so it decrypts private-encrypted- channels as it is.
+// (require('pusher-js/with-encryption') is the *web* build with encryption: it needs `window` and fails in node.)
 const Pusher = require('pusher-js');
 
 const opts = Object.fromEntries(
@@ -16,12 +32,21 @@ const opts = Object.fromEntries(
 );
 const print = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 const channels = (opts.channels || '').split(',').filter(Boolean);
-if (!opts.key || channels.length === 0) {
-  process.stderr.write('usage: subscriber.js --key=KEY --channels=a,b [--host=127.0.0.1 --port=6001 --auth-endpoint=URL]\n');
+const userAuthEndpoint = opts['user-auth-endpoint'];
+if (!opts.key || (channels.length === 0 && !userAuthEndpoint)) {
+  process.stderr.write(
+    'usage: subscriber.js --key=KEY --channels=a,b [--host=127.0.0.1 --port=6001 --auth-endpoint=URL '
+      + '--auth-header="Bearer …" --user-auth-endpoint=URL --pusher-log=1]\n',
+  );
   process.exit(2);
 }
+const authHeader = process.env.SUBSCRIBER_AUTH_HEADER || opts['auth-header'];
+const headers = authHeader ? { Authorization: authHeader } : {};
+if (opts['pusher-log'] === '1') {
+  Pusher.log = (message) => process.stderr.write(`[pusher-js] ${message}\n`);
+}
 
-const pusher = new Pusher(opts.key, {
+const options = {
   wsHost: opts.host || '127.0.0.1',
   wsPort: Number(opts.port || 6001),
   forceTLS: false,
@@ -29,19 +54,82 @@ const pusher = new Pusher(opts.key, {
   disableStats: true,
   cluster: 'mt1',
   channelAuthorization: {
-    endpoint: opts['auth-endpoint'] || 'http://127.0.0.1:8082/api/realtime/pusher/auth',
+    endpoint: opts['auth-endpoint'] || 'http://127.0.0.1:8084/api/realtime/pusher/auth',
     transport: 'ajax',
-    headers: opts['auth-header'] ? { Authorization: opts['auth-header'] } : {},
+    headers,
   },
-});
+};
+if (userAuthEndpoint) {
+  options.userAuthentication = { endpoint: userAuthEndpoint, transport: 'ajax', headers };
+}
+const pusher = new Pusher(opts.key, options);
 
 pusher.connection.bind('connected', () => print({ kind: 'connected', socket_id: pusher.connection.socket_id }));
-pusher.connection.bind('error', (err) => print({ kind: 'error', where: 'connection', error: String(err && (err.error ? JSON.stringify(err.error) : err)) }));
+pusher.connection.bind('disconnected', () => print({ kind: 'disconnected' }));
+pusher.connection.bind('error', (err) => {
+  // pusher:error from the server arrives as {type: 'PusherError', data: {code, message}}
+  const data = err && err.data;
+  print({
+    kind: 'error',
+    where: 'connection',
+    code: data && data.code !== undefined ? data.code : null,
+    error: String(data && data.message ? data.message : err && (err.error ? JSON.stringify(err.error) : err)),
+  });
+});
+
+if (userAuthEndpoint) {
+  // pusher-js only logs a failed user authentication request (logger.warn) and never emits it: wrap the
+  // authenticator it built from `userAuthentication` (its own ajax transport, unchanged) to report the outcome.
+  const authenticate = pusher.config.userAuthenticator;
+  pusher.config.userAuthenticator = (params, callback) => authenticate(params, (err, data) => {
+    if (err) {
+      print({ kind: 'error', where: 'signin', status_code: err.status === undefined ? null : err.status, error: String(err.message || err) });
+    }
+    callback(err, data);
+  });
+  pusher.connection.bind('message', (message) => {
+    if (message.event === 'pusher:signin_success') {
+      let userData = null;
+      try { userData = JSON.parse(message.data.user_data); } catch (e) { userData = message.data.user_data; }
+      print({ kind: 'signin_success', data: userData });
+    }
+  });
+  pusher.user.bind_global((event, data) => print({ kind: 'user_event', event, data }));
+  pusher.signin();
+}
+
+// what the server actually sent on encrypted channels, to show it never held the plaintext
+pusher.connection.bind('message', (message) => {
+  if (message.channel && message.channel.startsWith('private-encrypted-')
+      && !message.event.startsWith('pusher:') && !message.event.startsWith('pusher_internal:')) {
+    print({ kind: 'wire', channel: message.channel, event: message.event, data: message.data });
+  }
+});
+
+const member = (m) => ({ id: m.id, info: m.info === undefined ? null : m.info });
 
 for (const name of channels) {
   const channel = pusher.subscribe(name);
-  channel.bind('pusher:subscription_succeeded', () => print({ kind: 'subscribed', channel: name }));
-  channel.bind('pusher:subscription_error', (status) => print({ kind: 'error', where: 'subscription', channel: name, status: JSON.stringify(status) }));
+  channel.bind('pusher:subscription_succeeded', (members) => {
+    if (name.startsWith('presence-')) {
+      const all = [];
+      members.each((m) => all.push(member(m)));
+      print({ kind: 'subscribed', channel: name, data: { me: members.me ? member(members.me) : null, members: all, count: members.count } });
+    } else {
+      print({ kind: 'subscribed', channel: name });
+    }
+  });
+  channel.bind('pusher:subscription_error', (status) => print({
+    kind: 'error',
+    where: 'subscription',
+    channel: name,
+    status_code: status && status.status !== undefined ? status.status : null,
+    status: JSON.stringify(status),
+  }));
+  if (name.startsWith('presence-')) {
+    channel.bind('pusher:member_added', (m) => print({ kind: 'member_added', channel: name, data: member(m) }));
+    channel.bind('pusher:member_removed', (m) => print({ kind: 'member_removed', channel: name, data: member(m) }));
+  }
   channel.bind_global((event, data) => {
     if (event.startsWith('pusher:') || event.startsWith('pusher_internal:')) return;
     print({ kind: 'event', channel: name, event, data });

@@ -76,11 +76,27 @@ public final class Soketi {
     public static final class Instance implements AutoCloseable {
         private final int port;
         private final Path state;
+        private final java.util.Map<String, String> environment;
 
         public Instance(int port) {
+            this(port, java.util.Map.of());
+        }
+
+        /** An instance started with these extra environment variables (Soketi's own {@code SOKETI_*} settings). */
+        public Instance(int port, java.util.Map<String, String> environment) {
             this.port = port;
             this.state = ProjectRoot.path().resolve(".switchboard/soketi-" + port);
+            this.environment = java.util.Map.copyOf(environment);
             start();
+        }
+
+        /**
+         * An instance whose app requires user authentication ({@code pusher:signin}): Soketi 1.6.1 ignores a sign-in
+         * unless the app enables it, and then closes (4009) a connection that neither signs in nor joins a private
+         * or presence channel within 30 s, which is why the shared instance does not enable it.
+         */
+        public static Instance withUserAuthentication(int port) {
+            return new Instance(port, java.util.Map.of("SOKETI_DEFAULT_APP_USER_AUTHENTICATION", "true"));
         }
 
         public int port() {
@@ -115,6 +131,7 @@ public final class Soketi {
             Path script = ProjectRoot.path().resolve("scripts/soketi.sh");
             try {
                 ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), command).inheritIO();
+                builder.environment().putAll(environment);
                 builder.environment().put("SOKETI_PORT", Integer.toString(port));
                 builder.environment().put("SOKETI_STATE_DIR", state.toString());
                 Process process = builder.start();
