@@ -1,5 +1,6 @@
 package io.switchboard.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
@@ -175,7 +176,9 @@ public final class PusherJsSubscriber implements AutoCloseable {
     public PusherJsSubscriber awaitSubscribed(List<String> channels, Duration timeout) {
         await().atMost(timeout)
                 .pollInterval(Duration.ofMillis(20))
-                .failFast("pusher-js reported an error: " + errors(), () -> !errors().isEmpty())
+                .failFast(() -> assertThat(errors())
+                        .as("pusher-js reported an error (stderr: %s)", stderr)
+                        .isEmpty())
                 .until(() -> channels.stream()
                         .allMatch(c -> messages.stream()
                                 .anyMatch(m -> m.kind().equals("subscribed") && c.equals(m.channel()))));
@@ -205,7 +208,9 @@ public final class PusherJsSubscriber implements AutoCloseable {
     public JsonNode awaitSignedIn(Duration timeout) {
         await().atMost(timeout)
                 .pollInterval(Duration.ofMillis(20))
-                .failFast("pusher-js reported an error: " + errors(), () -> !errors().isEmpty())
+                .failFast(() -> assertThat(errors())
+                        .as("pusher-js reported an error (stderr: %s)", stderr)
+                        .isEmpty())
                 .until(() -> signedIn().isPresent());
         return signedIn().orElseThrow().data();
     }
