@@ -1,5 +1,6 @@
 package io.switchboard.gateway.auth;
 
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -23,6 +24,20 @@ public record Caller(String subject, Map<String, Object> claims, String token) {
         }
         if (value instanceof Integer || value instanceof Long) {
             return value.toString();
+        }
+        return null;
+    }
+
+    /**
+     * The token's {@code exp}: an {@link Instant} as Spring Security converts it, or epoch seconds; null when absent.
+     */
+    public Instant expiresAt() {
+        Object exp = claims.get("exp");
+        if (exp instanceof Instant instant) {
+            return instant;
+        }
+        if (exp instanceof Number seconds) {
+            return Instant.ofEpochSecond(seconds.longValue());
         }
         return null;
     }

@@ -4,16 +4,33 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Who may read which channel, as data: a list of rules, the first whose channel template matches decides. A rule
- * names, for each placeholder, the JWT claim that must equal it ({@code private-org.{org_id}} with
- * {@code org_id: org_id}), or names the authorizer URL of the service that owns the channel, or grants the channel
- * to any verified caller ({@code any-caller: true}); exactly one of the three. A channel no rule matches is refused. Templates are compiled once, when the service starts;
- * a bad rule stops it with a message naming the rule and the field.
+ * Who may read which channel, as data: a list of rules, the first whose channel template matches decides; a channel
+ * no rule matches is refused. A rule does exactly one of:
+ *
+ * <ul>
+ *   <li>{@code claims}: for each placeholder, the token claim that must equal it ({@code private-org.{org_id}} with
+ *       {@code org_id: org_id}; {@code sub} is the subject);
+ *   <li>{@code authorizer}: the URL of the service that owns the channel, asked with the caller's token, the channel
+ *       and its placeholder values (see {@link HttpOwnerAuthorizer} for the contract); its placeholders count as
+ *       checked, since the owner sees them;
+ *   <li>{@code any-caller: true}: every verified caller.
+ * </ul>
+ *
+ * <p>Start-up stops, naming the rule ({@code switchboard.auth.rules[i]}), when a template could be read two ways
+ * (see {@link ChannelTemplate}), when a placeholder is used twice, and when a placeholder is checked by nothing: a
+ * claims rule that does not name it, or an any-caller rule with a placeholder. Such a rule grants every value of the
+ * placeholder to every caller it admits; when that is meant (a public lobby per room, say), the rule says so by
+ * naming the placeholder in {@code unchecked: [room]}. An authorizer URL must be https, unless its host is loopback
+ * or the rule sets {@code allow-http: true}.
+ *
+ * <p>Every caller must have a non-blank subject (the token rules refuse others earlier; this is checked again here,
+ * so a presence identity or an owner call is never made for an empty one). Channel names longer than 164 characters
+ * or with characters Pusher refuses are refused before any rule is tried.
  */
 public final class ChannelPolicy implements ChannelAuthorizer {
 
@@ -24,19 +41,41 @@ public final class ChannelPolicy implements ChannelAuthorizer {
      * @param claims placeholder → the claim that must equal it ({@code sub} is the subject)
      * @param authorizer the owning service's URL, asked instead of comparing claims
      * @param anyCaller true to grant the channel to every verified caller
+     * @param unchecked placeholders knowingly left unchecked (every value granted to every admitted caller)
+     * @param allowHttp true to let {@code authorizer} be plain http on a non-loopback host
      */
-    public record Rule(String channel, Map<String, String> claims, URI authorizer, boolean anyCaller) {
+    public record Rule(
+            String channel,
+            Map<String, String> claims,
+            URI authorizer,
+            boolean anyCaller,
+            List<String> unchecked,
+            boolean allowHttp) {
 
         public Rule {
             claims = claims == null ? Map.of() : Map.copyOf(claims);
+            unchecked = unchecked == null ? List.of() : List.copyOf(unchecked);
+        }
+
+        /** A rule checking each placeholder against a claim. */
+        public static Rule claims(String channel, Map<String, String> claims) {
+            return new Rule(channel, claims, null, false, null, false);
+        }
+
+        /** A rule asking the channel's owner. */
+        public static Rule owner(String channel, URI authorizer) {
+            return new Rule(channel, null, authorizer, false, null, false);
+        }
+
+        /** A rule granting the channel to every verified caller. */
+        public static Rule anyCaller(String channel) {
+            return new Rule(channel, null, null, true, null, false);
         }
     }
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
-    // a placeholder value: Pusher's channel-name characters
-    private static final String VALUE = "([A-Za-z0-9_\\-=@,.;]+)";
+    private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
 
-    private record Compiled(int index, Rule rule, Pattern pattern, List<String> placeholders) {}
+    private record Compiled(int index, Rule rule, ChannelTemplate template) {}
 
     private final List<Compiled> rules;
     private final OwnerAuthorizer owners;
@@ -44,7 +83,8 @@ public final class ChannelPolicy implements ChannelAuthorizer {
 
     /**
      * @param owners asks owning services; may be null when no rule names an authorizer
-     * @param presenceInfoClaims the claims copied into a presence member's user_info
+     * @param presenceInfoClaims the claims copied into a presence member's user_info (unless its owner gives one)
+     * @throws IllegalArgumentException naming the rule and the field, for a rule that is unsafe or malformed
      */
     public ChannelPolicy(List<Rule> rules, OwnerAuthorizer owners, List<String> presenceInfoClaims) {
         List<Compiled> compiled = new ArrayList<>();
@@ -58,21 +98,41 @@ public final class ChannelPolicy implements ChannelAuthorizer {
 
     @Override
     public Decision decide(String channel, Caller caller) {
+        if (channel == null
+                || channel.length() > ChannelTemplate.MAX_CHANNEL_LENGTH
+                || !ChannelTemplate.isChannelName(channel)) {
+            return Decision.deny(
+                    Refusal.NAME_INVALID,
+                    "a channel name is 1 to 164 characters of A-Z a-z 0-9 _ - = @ , . ; (Pusher's rules)");
+        }
         if (caller == null) {
             return Decision.deny(Refusal.NO_TOKEN, "a bearer token is required");
         }
+        if (caller.subject() == null || caller.subject().isBlank()) {
+            return Decision.deny(Refusal.NO_SUBJECT, "the token has no subject (sub)");
+        }
         for (Compiled rule : rules) {
-            Matcher m = rule.pattern().matcher(channel);
-            if (!m.matches()) {
+            Map<String, String> params = rule.template().match(channel);
+            if (params == null) {
                 continue;
             }
-            Map<String, String> params = new LinkedHashMap<>();
-            for (int g = 0; g < rule.placeholders().size(); g++) {
-                params.put(rule.placeholders().get(g), m.group(g + 1));
-            }
+            Map<String, Object> ownerInfo = null;
             if (rule.rule().authorizer() != null) {
-                if (!owners.allows(rule.rule().authorizer(), channel, params, caller)) {
-                    return Decision.deny(Refusal.OWNER_REFUSED, "the channel's owner refused");
+                OwnerAnswer answer = owners.ask(rule.rule().authorizer(), channel, params, caller);
+                switch (answer.outcome()) {
+                    case ALLOWED -> ownerInfo = answer.userInfo();
+                    case REFUSED -> {
+                        return Decision.deny(Refusal.OWNER_REFUSED, "the channel's owner refused");
+                    }
+                    case TIMEOUT -> {
+                        return Decision.deny(Refusal.OWNER_TIMEOUT, "the channel's owner did not answer in time");
+                    }
+                    case BUSY -> {
+                        return Decision.deny(Refusal.OWNER_BUSY, "the channel's owner is busy; try again shortly");
+                    }
+                    default -> {
+                        return Decision.deny(Refusal.OWNER_ERROR, "the channel's owner could not be asked");
+                    }
                 }
             } else {
                 for (Map.Entry<String, String> required : rule.rule().claims().entrySet()) {
@@ -83,12 +143,15 @@ public final class ChannelPolicy implements ChannelAuthorizer {
                     }
                 }
             }
-            return Decision.allow(channel.startsWith("presence-") ? presence(caller) : null);
+            return Decision.allow(channel.startsWith("presence-") ? presence(caller, ownerInfo) : null);
         }
         return Decision.deny(Refusal.NO_RULE, "no rule grants this channel");
     }
 
-    private Presence presence(Caller caller) {
+    private Presence presence(Caller caller, Map<String, Object> ownerInfo) {
+        if (ownerInfo != null) {
+            return new Presence(caller.subject(), ownerInfo);
+        }
         Map<String, Object> info = new LinkedHashMap<>();
         for (String claim : presenceInfoClaims) {
             Object value = caller.claims().get(claim);
@@ -99,44 +162,125 @@ public final class ChannelPolicy implements ChannelAuthorizer {
         return new Presence(caller.subject(), info);
     }
 
+    /**
+     * The compiled policy in one readable block, for the start-up log: each rule, what checks each placeholder,
+     * and every opt-in. No secrets: an authorizer URL is shown without user info or query.
+     */
+    public String describe() {
+        StringBuilder text = new StringBuilder();
+        text.append("channel policy: ")
+                .append(rules.size())
+                .append(" rule(s); the first whose channel matches decides, no match refuses; placeholder values: ")
+                .append(ChannelTemplate.VALUE_CHARSET);
+        for (Compiled c : rules) {
+            Rule rule = c.rule();
+            text.append("\n  rules[")
+                    .append(c.index())
+                    .append("] ")
+                    .append(rule.channel())
+                    .append(": ");
+            if (rule.authorizer() != null) {
+                text.append("the owner decides, ")
+                        .append(HttpOwnerAuthorizer.display(rule.authorizer()))
+                        .append(rule.allowHttp() ? " (allow-http)" : "");
+                if (!c.template().placeholders().isEmpty()) {
+                    text.append("; it is sent ").append(braced(c.template().placeholders()));
+                }
+            } else if (rule.anyCaller()) {
+                text.append("any verified caller");
+            } else {
+                List<String> checks = new ArrayList<>();
+                rule.claims().forEach((placeholder, claim) -> checks.add("{" + placeholder + "} = claim " + claim));
+                text.append(String.join(", ", checks));
+            }
+            if (!rule.unchecked().isEmpty()) {
+                text.append("; UNCHECKED by opt-in: ")
+                        .append(braced(rule.unchecked()))
+                        .append(" (every value, to every caller the rule admits)");
+            }
+        }
+        text.append("\n  presence members: user_id = sub, user_info = the owner's user_info, else claims ")
+                .append(presenceInfoClaims);
+        return text.toString();
+    }
+
+    private static String braced(List<String> names) {
+        return String.join(", ", names.stream().map(n -> "{" + n + "}").toList());
+    }
+
     private static Compiled compile(int index, Rule rule, OwnerAuthorizer owners) {
         String where = "switchboard.auth.rules[" + index + "]";
-        String template = rule.channel();
-        if (template == null || !(template.startsWith("private-") || template.startsWith("presence-"))) {
-            throw new IllegalArgumentException(
-                    where + ".channel must start with private- or presence-, not " + template);
-        }
+        ChannelTemplate template = ChannelTemplate.compile(where + ".channel", rule.channel());
         boolean hasClaims = !rule.claims().isEmpty();
         boolean hasAuthorizer = rule.authorizer() != null;
         if ((hasClaims ? 1 : 0) + (hasAuthorizer ? 1 : 0) + (rule.anyCaller() ? 1 : 0) != 1) {
             throw new IllegalArgumentException(where + " needs exactly one of claims, authorizer and any-caller");
         }
-        if (hasAuthorizer && owners == null) {
-            throw new IllegalArgumentException(where + ".authorizer is set but no authorizer client is configured");
+        List<String> placeholders = template.placeholders();
+        for (String placeholder : rule.claims().keySet()) {
+            if (!placeholders.contains(placeholder)) {
+                throw new IllegalArgumentException(
+                        where + ".claims names {" + placeholder + "}, which " + rule.channel() + " does not have");
+            }
         }
-        StringBuilder regex = new StringBuilder();
-        List<String> placeholders = new ArrayList<>();
-        Matcher m = PLACEHOLDER.matcher(template);
-        int last = 0;
-        while (m.find()) {
-            regex.append(Pattern.quote(template.substring(last, m.start()))).append(VALUE);
-            placeholders.add(m.group(1));
-            last = m.end();
+        for (String placeholder : rule.unchecked()) {
+            if (!placeholders.contains(placeholder)) {
+                throw new IllegalArgumentException(
+                        where + ".unchecked names {" + placeholder + "}, which " + rule.channel() + " does not have");
+            }
+            if (rule.claims().containsKey(placeholder)) {
+                throw new IllegalArgumentException(
+                        where + ".unchecked names {" + placeholder + "}, which its claims check: choose one");
+            }
         }
-        String tail = template.substring(last);
-        String literal = PLACEHOLDER.matcher(template).replaceAll("");
-        if (literal.contains("{") || literal.contains("}")) {
-            throw new IllegalArgumentException(where + ".channel has a malformed placeholder: " + template);
-        }
-        regex.append(Pattern.quote(tail));
-        if (hasClaims) {
-            for (String placeholder : rule.claims().keySet()) {
-                if (!placeholders.contains(placeholder)) {
-                    throw new IllegalArgumentException(
-                            where + ".claims names {" + placeholder + "}, which " + template + " does not have");
+        if (hasAuthorizer) {
+            checkAuthorizer(where, rule);
+            if (owners == null) {
+                throw new IllegalArgumentException(where + ".authorizer is set but no authorizer client is configured");
+            }
+            if (!rule.unchecked().isEmpty()) {
+                throw new IllegalArgumentException(
+                        where + ".unchecked is not needed: the owner is sent every placeholder, so it checks them all");
+            }
+        } else {
+            if (rule.allowHttp()) {
+                throw new IllegalArgumentException(where + ".allow-http applies only to a rule with an authorizer");
+            }
+            for (String placeholder : placeholders) {
+                if (!rule.claims().containsKey(placeholder) && !rule.unchecked().contains(placeholder)) {
+                    throw new IllegalArgumentException(where + " (" + rule.channel() + ") leaves {" + placeholder
+                            + "} unchecked, so " + (rule.anyCaller() ? "any caller" : "a caller whose claims match")
+                            + " could read it for every value of {" + placeholder + "}. Check it with a claim"
+                            + " (claims: {" + placeholder + ": <claim>}), ask its owner (authorizer), or, if every"
+                            + " value is meant for every such caller, say so with unchecked: [" + placeholder + "]");
                 }
             }
         }
-        return new Compiled(index, rule, Pattern.compile(regex.toString()), List.copyOf(placeholders));
+        return new Compiled(index, rule, template);
+    }
+
+    private static void checkAuthorizer(String where, Rule rule) {
+        URI url = rule.authorizer();
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (url.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw new IllegalArgumentException(where + ".authorizer must be an absolute https URL, not " + url);
+        }
+        if (url.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(where + ".authorizer may not carry credentials in its URL");
+        }
+        if (scheme.equals("http") && !rule.allowHttp() && !loopback(url.getHost())) {
+            throw new IllegalArgumentException(where + ".authorizer " + HttpOwnerAuthorizer.display(url)
+                    + " is plain http to "
+                    + url.getHost() + ": callers' tokens would cross the network unencrypted. Use https, or set "
+                    + where + ".allow-http: true if that network is trusted");
+        }
+    }
+
+    /** Loopback by name or literal address; no DNS lookup (a name could resolve differently later). */
+    static boolean loopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals("localhost")
+                || h.equals("[::1]")
+                || IPV4_LOOPBACK.matcher(h).matches();
     }
 }

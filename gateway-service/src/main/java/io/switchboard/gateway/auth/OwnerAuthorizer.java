@@ -7,5 +7,10 @@ import java.util.Map;
 @FunctionalInterface
 public interface OwnerAuthorizer {
 
-    boolean allows(URI authorizer, String channel, Map<String, String> params, Caller caller);
+    /**
+     * @param params the placeholder values read from the channel by the rule's template
+     * @param caller the verified caller, with a non-blank subject
+     * @return the owner's answer; never null, never throws for anything the owner does
+     */
+    OwnerAnswer ask(URI authorizer, String channel, Map<String, String> params, Caller caller);
 }

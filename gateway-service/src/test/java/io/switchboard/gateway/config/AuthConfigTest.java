@@ -9,6 +9,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 class AuthConfigTest {
 
+    private static final String SECRET = "a-test-hs256-secret-of-at-least-32-bytes!";
+
     private final ApplicationContextRunner context =
             new ApplicationContextRunner().withUserConfiguration(AuthConfig.class);
 
@@ -34,6 +36,7 @@ class AuthConfigTest {
     void jwtModeAppliesTheConfiguredPolicy() {
         context.withPropertyValues(
                         "switchboard.auth.mode=jwt",
+                        "switchboard.auth.jwt.hs256-secret=" + SECRET,
                         "switchboard.auth.rules[0].channel=private-org.{org_id}",
                         "switchboard.auth.rules[0].claims.org_id=org_id")
                 .run(c -> {
@@ -50,7 +53,10 @@ class AuthConfigTest {
 
     @Test
     void aBadRuleStopsStartUp() {
-        context.withPropertyValues("switchboard.auth.mode=jwt", "switchboard.auth.rules[0].channel=private-x")
+        context.withPropertyValues(
+                        "switchboard.auth.mode=jwt",
+                        "switchboard.auth.jwt.hs256-secret=" + SECRET,
+                        "switchboard.auth.rules[0].channel=private-x")
                 .run(c -> assertThat(c).getFailure().rootCause().hasMessageContaining("switchboard.auth.rules[0]"));
     }
 
