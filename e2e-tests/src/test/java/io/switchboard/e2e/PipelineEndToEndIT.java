@@ -3,6 +3,7 @@ package io.switchboard.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.switchboard.gateway.GatewayApplication;
 import io.switchboard.publisher.PublisherApplication;
 import io.switchboard.relay.OutboxRelayApplication;
 import io.switchboard.router.RouterApplication;
@@ -34,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The walking skeleton, through real parts only: a row in a real Postgres outbox, outbox-relay, a real Kafka
  * broker, router-service, publisher-service, Soketi (a real Pusher-protocol server) and a real pusher-js client
- * that subscribes to private channels through the publisher's auth endpoint.
+ * that subscribes to private channels through gateway-service's auth endpoint (names-only mode, as in dev).
  */
 class PipelineEndToEndIT {
 
@@ -43,7 +44,9 @@ class PipelineEndToEndIT {
     private static TestDatabase db;
     private static String kafka;
     private static final List<ConfigurableApplicationContext> services = new ArrayList<>();
-    private static int publisherPort;
+    private static List<String> common;
+    private static ConfigurableApplicationContext publisher;
+    private static String authEndpoint;
 
     @BeforeAll
     static void startPipeline() {
@@ -51,7 +54,7 @@ class PipelineEndToEndIT {
         kafka = KafkaTestBroker.bootstrapServers();
         db = TestDatabase.postgres();
         // command-line arguments: they override the services' own yml, as they would in production
-        List<String> common = List.of(
+        common = List.of(
                 "--spring.kafka.bootstrap-servers=" + kafka,
                 "--server.port=0",
                 "--spring.kafka.consumer.auto-offset-reset=earliest");
@@ -59,10 +62,21 @@ class PipelineEndToEndIT {
                 .run(args(
                         common, "--spring.datasource.url=" + db.jdbcUrl(), "--switchboard.outbox.poll-interval=20ms")));
         services.add(RouterApplication.builder().run(args(common)));
-        ConfigurableApplicationContext publisher = PublisherApplication.builder()
+        startPublisher();
+        // the browser-facing edge: no Kafka, so none of the common Kafka settings
+        ConfigurableApplicationContext gateway = GatewayApplication.builder()
+                .run(args(
+                        List.of("--server.port=0", "--management.server.port=0"),
+                        Soketi.publisherArgs().toArray(String[]::new)));
+        services.add(gateway);
+        authEndpoint = "http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port")
+                + "/api/realtime/pusher/auth";
+    }
+
+    private static void startPublisher() {
+        publisher = PublisherApplication.builder()
                 .run(args(common, Soketi.publisherArgs().toArray(String[]::new)));
         services.add(publisher);
-        publisherPort = Integer.parseInt(publisher.getEnvironment().getProperty("local.server.port"));
     }
 
     private static String[] args(List<String> common, String... more) {
@@ -92,23 +106,10 @@ class PipelineEndToEndIT {
                 {"audit_id":"%s","fiche_id":"%s","step_position":3,"step_name":"Disclosure",\
                 "score":8,"max_score":10,"conforme":true,"total_citations":4,"tokens_used":1234,"status":"completed"}""".formatted(auditId, ficheId);
 
-        try (PusherJsSubscriber browser =
-                PusherJsSubscriber.start("http://127.0.0.1:" + publisherPort + "/api/realtime/pusher/auth", channels)) {
+        try (PusherJsSubscriber browser = PusherJsSubscriber.start(authEndpoint, channels)) {
             browser.awaitSubscribed(channels, Duration.ofSeconds(20));
 
-            // what a domain service does, in plain SQL, in its own transaction
-            try (Connection c = db.connect()) {
-                c.setAutoCommit(false);
-                try (PreparedStatement insert = c.prepareStatement(
-                        "INSERT INTO switchboard_outbox (type, source, aggregate_type, aggregate_id, payload)"
-                                + " VALUES (?, 'audit-service', 'audit', ?, CAST(? AS jsonb))")) {
-                    insert.setString(1, "audit.step_completed");
-                    insert.setString(2, auditId);
-                    insert.setString(3, payload);
-                    insert.executeUpdate();
-                }
-                c.commit();
-            }
+            insertOutboxRow("audit.step_completed", auditId, payload);
 
             await().atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(20))
@@ -140,5 +141,51 @@ class PipelineEndToEndIT {
         assertThat(decoded.get("type").toString()).isEqualTo("audit.step_completed");
         assertThat(decoded.get("aggregate_id").toString()).isEqualTo(auditId);
         assertThat(JSON.readTree(decoded.get("payload").toString())).isEqualTo(JSON.readTree(payload));
+    }
+
+    /**
+     * Issue 14, finding 7: with the auth endpoint inside publisher-service, every subscription of a page failed while
+     * the publisher restarted. The gateway answers browsers on its own: a page subscribes while publisher-service is
+     * stopped, and receives the event written meanwhile once the publisher is back.
+     */
+    @Test
+    void browsersCanSubscribeWhileThePublisherIsDown() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String auditId = "audit-" + run + "-down";
+        List<String> channels = List.of("private-audit-" + auditId);
+        String payload = "{\"audit_id\":\"%s\",\"step_position\":1,\"status\":\"completed\"}".formatted(auditId);
+
+        services.remove(publisher);
+        publisher.close();
+        try (PusherJsSubscriber browser = PusherJsSubscriber.start(authEndpoint, channels)) {
+            browser.awaitSubscribed(channels, Duration.ofSeconds(20));
+            insertOutboxRow("audit.step_completed", auditId, payload);
+
+            startPublisher();
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> !browser.events(channels.get(0)).isEmpty());
+            assertThat(browser.events(channels.get(0)).get(0).data()).isEqualTo(JSON.readTree(payload));
+        } finally {
+            if (!publisher.isActive()) {
+                startPublisher();
+            }
+        }
+    }
+
+    /** What a domain service does, in plain SQL, in its own transaction. */
+    private static void insertOutboxRow(String type, String aggregateId, String payload) throws Exception {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO switchboard_outbox (type, source, aggregate_type, aggregate_id, payload)"
+                            + " VALUES (?, 'audit-service', 'audit', ?, CAST(? AS jsonb))")) {
+                insert.setString(1, type);
+                insert.setString(2, aggregateId);
+                insert.setString(3, payload);
+                insert.executeUpdate();
+            }
+            c.commit();
+        }
     }
 }
