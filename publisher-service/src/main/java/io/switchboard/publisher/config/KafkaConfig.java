@@ -127,6 +127,9 @@ public class KafkaConfig {
     static String reason(Throwable e) {
         PublishFailedException failure = DeadLetterPolicy.find(e, PublishFailedException.class);
         if (failure != null) {
+            if (failure.encryptionKeyMissing()) {
+                return "ENCRYPTION_KEY_MISSING";
+            }
             return failure.permanent() ? "PUSHER_REJECTED" : "RETRIES_EXHAUSTED";
         }
         if (DeadLetterPolicy.find(e, WireFormatException.class) != null

@@ -24,7 +24,15 @@ public class PusherConfig {
         if (!properties.configured()) {
             return null;
         }
-        PusherAsync pusher = new PusherAsync(properties.appId(), properties.key(), properties.secret());
+        // with the master key, pusher-http-java encrypts the data of every event to a private-encrypted- channel
+        // (one channel per trigger or batch event: the Dispatcher builds only such requests)
+        PusherAsync pusher = properties.encryptionConfigured()
+                ? new PusherAsync(
+                        properties.appId(),
+                        properties.key(),
+                        properties.secret(),
+                        properties.encryptionMasterKeyBase64())
+                : new PusherAsync(properties.appId(), properties.key(), properties.secret());
         pusher.configureHttpClient(Dsl.config()
                 .setRequestTimeout(publisher.requestTimeout())
                 .setKeepAlive(true)
@@ -58,6 +66,11 @@ public class PusherConfig {
                         ? "Pusher cluster " + properties.cluster()
                         : properties.scheme() + "://" + properties.hostAndPort(),
                 properties.appId());
+        log.info(
+                properties.encryptionConfigured()
+                        ? "private-encrypted- channels: events are encrypted end to end"
+                        : "private-encrypted- channels: no PUSHER_ENCRYPTION_MASTER_KEY_BASE64, their events are"
+                                + " dead-lettered (ENCRYPTION_KEY_MISSING), never sent in clear text");
         return new PusherHttpGateway(client);
     }
 }

@@ -42,7 +42,7 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * to try Pusher again.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(PublisherProperties.class)
+@EnableConfigurationProperties({PublisherProperties.class, PusherProperties.class})
 public class ResilienceConfig {
 
     private static final Logger log = LoggerFactory.getLogger(ResilienceConfig.class);
@@ -170,11 +170,15 @@ public class ResilienceConfig {
     OrderedDelivery orderedDelivery(
             ResilientSender sender,
             PublisherProperties properties,
+            PusherProperties pusher,
             DedupeStore dedupe,
             DeadLetterPublishingRecoverer deadLetters,
             PublisherMetrics metrics) {
         return new OrderedDelivery(
-                new Dispatcher(sender, properties.maxInFlight()), dedupe, deadLetters::accept, metrics);
+                new Dispatcher(sender, properties.maxInFlight(), pusher.encryptionConfigured()),
+                dedupe,
+                deadLetters::accept,
+                metrics);
     }
 
     /** The circuit breaker's state in /actuator/health: the service stays UP (it is waiting, not broken). */

@@ -135,6 +135,12 @@ public final class OrderedDelivery {
             try {
                 for (Dispatcher.Settled done = session.next(); done != null; done = session.next()) {
                     int index = sent.remove(done.message());
+                    if (done.result().status() != SendResult.Status.DELIVERED
+                            && !done.reached().isEmpty()) {
+                        // parts of a cut message that Pusher accepted: remembered, so that the record, consumed
+                        // again or replayed from the dead-letter topic, does not reach those channels twice
+                        remember(done.message().eventId(), done.reached());
+                    }
                     if (!done.result().decided()) {
                         stopUndecided(done); // what is in flight still comes back
                         continue;
@@ -214,11 +220,7 @@ public final class OrderedDelivery {
         private void settle(int index, PusherMessage message, SendResult result) {
             ConsumerRecord<String, ChannelPublish> record = records.get(index);
             if (result.status() == SendResult.Status.DELIVERED) {
-                if (deliveredHere != null) {
-                    // an event seldom comes twice in one poll: its channel list is kept as it is, copied only then
-                    deliveredHere.merge(message.eventId(), message.channels(), OrderedDelivery::concat);
-                }
-                unrecorded.merge(message.eventId(), message.channels(), OrderedDelivery::concat);
+                remember(message.eventId(), message.channels());
                 metrics.published(record.value(), message.channels().size());
             } else {
                 try {
@@ -229,6 +231,15 @@ public final class OrderedDelivery {
                 }
             }
             settled[index] = true;
+        }
+
+        /** Channels this event reached: recorded in the store with the next write, and known to this poll. */
+        private void remember(String eventId, List<String> channels) {
+            if (deliveredHere != null) {
+                // an event seldom comes twice in one poll: its channel list is kept as it is, copied only then
+                deliveredHere.merge(eventId, channels, OrderedDelivery::concat);
+            }
+            unrecorded.merge(eventId, channels, OrderedDelivery::concat);
         }
 
         /** Writes the deliveries not yet recorded, in one call. */

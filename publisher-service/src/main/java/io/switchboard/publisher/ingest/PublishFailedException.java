@@ -5,15 +5,19 @@ import io.switchboard.publisher.publish.SendResult;
 
 /**
  * A publish that Pusher refused for good, or that kept failing (5xx, 408, timeouts, connection errors; never 429)
- * until the retries ran out without the circuit breaker opening: it is dead-lettered.
+ * until the retries ran out without the circuit breaker opening, or that was not sent because it needs encryption
+ * and no master key is set: it is dead-lettered.
  */
 public class PublishFailedException extends RuntimeException {
 
     private final SendResult result;
 
     public PublishFailedException(String eventId, SendResult result) {
-        super("Pusher did not accept event " + eventId + " after " + result.attempts() + " attempt(s): "
-                + describe(result.outcome()));
+        super(
+                result.status() == SendResult.Status.ENCRYPTION_KEY_MISSING
+                        ? "event " + eventId + " was " + result.outcome().message()
+                        : "Pusher did not accept event " + eventId + " after " + result.attempts() + " attempt(s): "
+                                + describe(result.outcome()));
         this.result = result;
     }
 
@@ -27,6 +31,11 @@ public class PublishFailedException extends RuntimeException {
 
     public boolean permanent() {
         return result.status() == SendResult.Status.REFUSED;
+    }
+
+    /** Not sent: it targets a private-encrypted- channel and PUSHER_ENCRYPTION_MASTER_KEY_BASE64 is not set. */
+    public boolean encryptionKeyMissing() {
+        return result.status() == SendResult.Status.ENCRYPTION_KEY_MISSING;
     }
 
     private static String describe(PublishOutcome outcome) {

@@ -12,27 +12,44 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * Turns messages into as few requests as Pusher allows and keeps several in flight: single-channel messages go
  * {@value PusherRequest#MAX_BATCH} to a {@code batch_events} request, a message to several channels goes alone as
- * one trigger (cut into triggers of at most {@value PusherRequest#MAX_CHANNELS} channels). A batch that Pusher
- * refuses for good is split and its messages sent one by one, so that one bad event does not take the others with
- * it. Work is done in a {@link Session}, driven by one thread; answers arrive on the HTTP client's threads and are
- * handed over through a queue.
+ * one trigger. A message is cut ({@link PusherRequest#parts}) when one request cannot carry it: into triggers of at
+ * most {@value PusherRequest#MAX_CHANNELS} channels, and each {@code private-encrypted-} channel on its own (a
+ * single-channel part is batched like any single-channel message). A batch that Pusher refuses for good is split and
+ * its messages sent one by one, so that one bad event does not take the others with it. Without encryption, a
+ * message to an encrypted channel is not sent at all ({@link SendResult.Status#ENCRYPTION_KEY_MISSING}). Work is
+ * done in a {@link Session}, driven by one thread; answers arrive on the HTTP client's threads and are handed over
+ * through a queue.
  */
 public final class Dispatcher {
 
     private final ResilientSender sender;
     private final int maxInFlight;
+    private final boolean encryption;
 
-    /** @param maxInFlight how many requests may await Pusher's answer at once */
+    /** A dispatcher without encryption: messages to {@code private-encrypted-} channels are not sent. */
     public Dispatcher(ResilientSender sender, int maxInFlight) {
+        this(sender, maxInFlight, false);
+    }
+
+    /**
+     * @param maxInFlight how many requests may await Pusher's answer at once
+     * @param encryption whether the gateway encrypts events to {@code private-encrypted-} channels (the master key
+     *     is set); without it such messages are settled as {@link SendResult.Status#ENCRYPTION_KEY_MISSING}
+     */
+    public Dispatcher(ResilientSender sender, int maxInFlight, boolean encryption) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("max-in-flight must be at least 1, not " + maxInFlight);
         }
         this.sender = sender;
         this.maxInFlight = maxInFlight;
+        this.encryption = encryption;
     }
 
-    /** A message's final result. */
-    public record Settled(PusherMessage message, SendResult result) {}
+    /**
+     * A message's final result, and the channels Pusher accepted it for: all of them when it was delivered; for a
+     * message cut into parts that was not, those of the parts that were (so that they are not sent again).
+     */
+    public record Settled(PusherMessage message, SendResult result, List<String> reached) {}
 
     public Session session() {
         return new Session();
@@ -63,6 +80,7 @@ public final class Dispatcher {
 
         private final Map<PusherMessage, int[]> partsLeft = new IdentityHashMap<>();
         private final Map<PusherMessage, SendResult> partial = new IdentityHashMap<>();
+        private final Map<PusherMessage, List<String>> partsReached = new IdentityHashMap<>();
         private final BlockingQueue<Answer> answers = new LinkedBlockingQueue<>();
         private final Deque<Settled> settled = new ArrayDeque<>();
         private int inFlight;
@@ -73,26 +91,30 @@ public final class Dispatcher {
 
         /** Queues a message; it is sent on the next call to {@link #next}. */
         public void offer(PusherMessage message) {
-            if (message.channels().size() == 1) {
-                batchable.add(message);
+            if (!encryption && message.channels().stream().anyMatch(PusherRequest::encrypted)) {
+                // decided here, before anything is sent: not even its clear channels get it
+                settled.add(new Settled(message, SendResult.encryptionKeyMissing(message), List.of()));
                 return;
             }
-            List<String> channels = message.channels();
-            int parts = 0;
-            for (int from = 0; from < channels.size(); from += PusherRequest.MAX_CHANNELS) {
-                List<String> slice =
-                        channels.subList(from, Math.min(channels.size(), from + PusherRequest.MAX_CHANNELS));
-                if (slice.size() == channels.size()) {
-                    alone.add(PusherRequest.of(message));
-                    return;
-                }
-                PusherMessage part =
-                        new PusherMessage(message.eventId(), message.name(), slice, message.data(), message.socketId());
-                original.put(part, message);
-                alone.add(PusherRequest.of(part));
-                parts++;
+            List<PusherMessage> parts = PusherRequest.parts(message);
+            if (parts.size() == 1) {
+                queue(parts.get(0));
+                return;
             }
-            partsLeft.put(message, new int[] {parts});
+            for (PusherMessage part : parts) {
+                original.put(part, message);
+                queue(part);
+            }
+            partsLeft.put(message, new int[] {parts.size()});
+            partsReached.put(message, new ArrayList<>());
+        }
+
+        private void queue(PusherMessage message) {
+            if (message.channels().size() == 1) {
+                batchable.add(message);
+            } else {
+                alone.add(PusherRequest.of(message));
+            }
         }
 
         /** True when {@link #next} can return without waiting for Pusher. */
@@ -142,17 +164,23 @@ public final class Dispatcher {
             for (PusherMessage part : request.messages()) {
                 PusherMessage message = original.remove(part);
                 if (message == null) { // the message itself, not a part of it
-                    settled.add(new Settled(part, result));
+                    settled.add(new Settled(
+                            part,
+                            result,
+                            result.status() == SendResult.Status.DELIVERED ? part.channels() : List.of()));
                     continue;
                 }
                 int[] left = partsLeft.get(message);
-                // a message cut into several triggers is delivered when all of them are, and left undecided (sent
+                // a message cut into several requests is delivered when all of them are, and left undecided (sent
                 // again later, never dead-lettered) when any of them is
                 SendResult worst = partial.merge(message, result, Dispatcher::worse);
+                if (result.status() == SendResult.Status.DELIVERED) {
+                    partsReached.get(message).addAll(part.channels());
+                }
                 if (--left[0] == 0) {
                     partsLeft.remove(message);
                     partial.remove(message);
-                    settled.add(new Settled(message, worst));
+                    settled.add(new Settled(message, worst, List.copyOf(partsReached.remove(message))));
                 }
             }
         }

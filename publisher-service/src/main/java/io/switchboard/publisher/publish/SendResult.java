@@ -1,8 +1,10 @@
 package io.switchboard.publisher.publish;
 
+import java.util.List;
+
 /**
  * What became of one request after retries: delivered, refused for good, failed for now until the retries ran out,
- * or undecided: not sent because the circuit breaker is open, or still rate-limited (429) when the retries ran out.
+ * not sent at all because it targets an encrypted channel and no master key is set, or undecided: not sent because the circuit breaker is open, or still rate-limited (429) when the retries ran out.
  * An undecided request's messages are neither delivered nor dead-lettered: they must be sent later.
  *
  * @param status the final state
@@ -19,7 +21,12 @@ public record SendResult(Status status, PublishOutcome outcome, int attempts) {
         /** Undecided: the breaker is open (or opened during the retries). */
         CIRCUIT_OPEN,
         /** Undecided: the last attempt was answered 429. Rate limiting slows delivery down, never dead-letters. */
-        RATE_LIMITED
+        RATE_LIMITED,
+        /**
+         * Not sent: the event targets a {@code private-encrypted-} channel and PUSHER_ENCRYPTION_MASTER_KEY_BASE64
+         * is not set. Permanent (dead-lettered): it is never sent in clear text.
+         */
+        ENCRYPTION_KEY_MISSING
     }
 
     /** False when nothing was decided (circuit open, rate limited): the messages must be sent again later. */
@@ -34,6 +41,21 @@ public record SendResult(Status status, PublishOutcome outcome, int attempts) {
             case TRANSIENT -> outcome.rateLimited() ? Status.RATE_LIMITED : Status.RETRIES_EXHAUSTED;
         };
         return new SendResult(status, outcome, attempts);
+    }
+
+    /** The result of a message that was not sent because it needs encryption and no master key is set. */
+    public static SendResult encryptionKeyMissing(PusherMessage message) {
+        List<String> encrypted =
+                message.channels().stream().filter(PusherRequest::encrypted).toList();
+        return new SendResult(
+                Status.ENCRYPTION_KEY_MISSING,
+                new PublishOutcome(
+                        PublishOutcome.Kind.PERMANENT,
+                        null,
+                        "not sent: " + encrypted.size() + " private-encrypted- channel(s) (" + encrypted.get(0)
+                                + (encrypted.size() > 1 ? ", …" : "") + ") need end-to-end encryption and"
+                                + " PUSHER_ENCRYPTION_MASTER_KEY_BASE64 is not set (never published in clear text)"),
+                0);
     }
 
     static SendResult circuitOpen(PublishOutcome last, int attempts) {

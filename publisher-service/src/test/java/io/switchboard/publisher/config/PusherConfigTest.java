@@ -72,7 +72,59 @@ class PusherConfigTest {
 
     @Test
     void theSecretNeverAppearsInTheProperties() {
-        PusherProperties properties = new PusherProperties("1", "k", "very-secret", "eu", null, null, "https", false);
+        PusherProperties properties =
+                new PusherProperties("1", "k", "very-secret", "eu", null, null, "https", false, null);
         assertThat(properties.toString()).doesNotContain("very-secret").contains("***");
+    }
+
+    private static final String MASTER_KEY = "Yk9vL2hNdXpNc2FFV3FOQjZ0aGJ3cVBXUHRjZEtGNnY="; // 32 bytes, base64
+
+    private ApplicationContextRunner asOperatorSetsIt(String... env) {
+        return new ApplicationContextRunner()
+                .withInitializer(new ConfigDataApplicationContextInitializer())
+                .withUserConfiguration(Properties.class, PusherConfig.class)
+                .withPropertyValues("spring.config.name=publisher-service", "PUSHER_APP_ID=1", "PUSHER_KEY=k")
+                .withPropertyValues("PUSHER_SECRET=very-secret")
+                .withPropertyValues(env);
+    }
+
+    /** PUSHER_ENCRYPTION_MASTER_KEY_BASE64 reaches pusher-http-java: it can derive encrypted channels' secrets. */
+    @Test
+    void theMasterKeyTurnsOnEncryptionInPusherHttpJava() {
+        asOperatorSetsIt("PUSHER_ENCRYPTION_MASTER_KEY_BASE64=" + MASTER_KEY).run(c -> {
+            assertThat(c.getBean(PusherProperties.class).encryptionConfigured()).isTrue();
+            assertThat(c.getBean(PusherAsync.class).authenticate("1.2", "private-encrypted-a"))
+                    .contains("shared_secret");
+        });
+        asOperatorSetsIt()
+                .run(c -> assertThat(c.getBean(PusherProperties.class).encryptionConfigured())
+                        .isFalse());
+    }
+
+    @Test
+    void aMasterKeyThatIsNot32BytesStopsStartUpNamingTheSettingNotTheKey() {
+        String sixteen = java.util.Base64.getEncoder().encodeToString("0123456789abcdef".getBytes());
+        asOperatorSetsIt("PUSHER_ENCRYPTION_MASTER_KEY_BASE64=" + sixteen)
+                .run(c -> assertThat(c)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("PUSHER_ENCRYPTION_MASTER_KEY_BASE64")
+                        .hasMessageContaining("32 bytes once decoded, not 16")
+                        .message()
+                        .doesNotContain(sixteen));
+        asOperatorSetsIt("PUSHER_ENCRYPTION_MASTER_KEY_BASE64=not*base64!")
+                .run(c -> assertThat(c)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("(PUSHER_ENCRYPTION_MASTER_KEY_BASE64) is not valid base64")
+                        .message()
+                        .doesNotContain("not*base64!"));
+    }
+
+    @Test
+    void theMasterKeyNeverAppearsInTheProperties() {
+        PusherProperties properties =
+                new PusherProperties("1", "k", "very-secret", "eu", null, null, "https", false, MASTER_KEY);
+        assertThat(properties.toString()).doesNotContain(MASTER_KEY).contains("encryptionMasterKey=***");
     }
 }

@@ -313,4 +313,45 @@ class OrderedDeliveryTest {
                 .setOriginalBytes(7)
                 .build();
     }
+    /**
+     * An event to clear and encrypted channels is cut into requests (an encrypted channel goes on its own). When the
+     * clear part was accepted and the encrypted one was still rate-limited, the record is consumed again: the
+     * channels Pusher already accepted it for must not get it a second time (dedupe is per event and channel).
+     */
+    @Test
+    void aChannelReachedBeforeItsEncryptedSiblingWasRateLimitedIsNotSentAgain() throws Exception {
+        ChannelPublish publish = ChannelPublish.newBuilder()
+                .setEventId("mixed-0#0")
+                .setName("audit.progress")
+                .setChannels(List.of("private-audit-1", "private-fiche-2", "private-encrypted-audit-1"))
+                .setData("{\"audit_id\":\"1\"}")
+                .setOccurredAt(Instant.now())
+                .setRoutedAt(Instant.now())
+                .setTruncated(false)
+                .setOriginalBytes(16)
+                .build();
+        List<ConsumerRecord<String, ChannelPublish>> records =
+                List.of(new ConsumerRecord<>("realtime.publish", 0, 0, "mixed-0", publish));
+        AtomicBoolean limited = new AtomicBoolean(true);
+        List<String> reached = new CopyOnWriteArrayList<>();
+        PusherGateway pusher = request -> {
+            if (limited.get() && request.messages().get(0).channels().get(0).startsWith("private-encrypted-")) {
+                return CompletableFuture.completedFuture(PublishOutcome.fromHttp(429, "slow down"));
+            }
+            request.messages().forEach(m -> reached.addAll(m.channels()));
+            return CompletableFuture.completedFuture(PublishOutcome.delivered(200));
+        };
+        OrderedDelivery delivery = new OrderedDelivery(
+                new Dispatcher(fixture.sender(pusher), 8, true), dedupe, (r, e) -> deadLettered.add(r), metrics);
+
+        OrderedDelivery.Result during = delivery.settle(records);
+        limited.set(false);
+        OrderedDelivery.Result after = delivery.settle(records); // consumed again
+
+        assertThat(during.firstUnsettled()).isZero();
+        assertThat(after).isEqualTo(OrderedDelivery.Result.SETTLED);
+        assertThat(reached)
+                .containsExactlyInAnyOrder("private-audit-1", "private-fiche-2", "private-encrypted-audit-1");
+        assertThat(deadLettered).isEmpty();
+    }
 }

@@ -230,6 +230,47 @@ class PublisherDeadLetterIT {
         assertThat(meter()).isGreaterThanOrEqualTo(1);
     }
 
+    /**
+     * Without PUSHER_ENCRYPTION_MASTER_KEY_BASE64, an event to a private-encrypted- channel cannot be encrypted: it is
+     * dead-lettered as ENCRYPTION_KEY_MISSING before anything is sent (not even to its clear channels), never
+     * published in clear text; the next record of its key still goes.
+     */
+    @Test
+    void anEventToAnEncryptedChannelWithoutAMasterKeyIsDeadLetteredNotSentInClear(CapturedOutput output)
+            throws Exception {
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        start();
+        String key = "enc-" + id;
+        String secret = "{\"audit_id\":\"A\",\"diagnosis\":\"for the patient's eyes only\"}";
+        try (KafkaProducer<String, ChannelPublish> producer = Publishes.producer(kafka)) {
+            ChannelPublish encrypted = Publishes.of("enc-" + id, "audit.updated", "private-audit-A", secret);
+            encrypted.setChannels(List.of("private-audit-A", "private-encrypted-audit-A"));
+            producer.send(new ProducerRecord<>(topic, key, encrypted));
+            producer.send(new ProducerRecord<>(topic, key, Publishes.of("next-" + id, "x.y", "private-a", "{}")));
+            producer.flush();
+        }
+
+        List<ConsumerRecord<String, byte[]>> dead;
+        try (KafkaTestClient dlq = KafkaTestClient.subscribe(kafka, deadLetterTopic)) {
+            dead = dlq.withKey(key, 1, Duration.ofSeconds(30));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> pusher.delivered().size() == 1);
+
+        ConsumerRecord<String, byte[]> letter = dead.get(0);
+        assertThat(header(letter, "switchboard-reason")).isEqualTo("ENCRYPTION_KEY_MISSING");
+        assertThat(header(letter, "switchboard-event-id")).isEqualTo("enc-" + id);
+        assertThat(header(letter, "switchboard-reason-text"))
+                .contains("PUSHER_ENCRYPTION_MASTER_KEY_BASE64")
+                .contains("private-encrypted-audit-A");
+        assertThat(header(letter, "switchboard-attempts")).isEqualTo("0");
+        assertThat(pusher.delivered())
+                .extracting(PusherStandIn.Delivered::channel)
+                .containsExactly("private-a");
+        assertThat(pusher.requests()).as("requests that reached Pusher").isEqualTo(1);
+        assertThat(output.getAll()).doesNotContain("for the patient's eyes only");
+        assertThat(meter()).isEqualTo(1);
+    }
+
     private List<Integer> delivered(String key) {
         return pusher.delivered().stream()
                 .filter(d -> d.channel().equals("private-" + key))

@@ -30,6 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 class PublisherSoketiIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String MASTER_KEY =
+            java.util.Base64.getEncoder().encodeToString("a master key of 32 bytes, really".getBytes());
     private static String kafka;
     private static ConfigurableApplicationContext publisher;
     private static ChannelAuthStandIn auth;
@@ -42,8 +44,9 @@ class PublisherSoketiIT {
         List<String> args =
                 new java.util.ArrayList<>(List.of("--spring.kafka.bootstrap-servers=" + kafka, "--server.port=0"));
         args.addAll(Soketi.publisherArgs());
+        args.add("--PUSHER_ENCRYPTION_MASTER_KEY_BASE64=" + MASTER_KEY);
         publisher = PublisherApplication.builder().run(args.toArray(String[]::new));
-        auth = ChannelAuthStandIn.forSoketi(null);
+        auth = ChannelAuthStandIn.forSoketi(MASTER_KEY);
         authUrl = auth.url();
     }
 
@@ -108,6 +111,36 @@ class PublisherSoketiIT {
             assertThat(browser.events(channel).get(0).data().get("progress").asInt())
                     .isEqualTo(1);
         }
+    }
+
+    /**
+     * End-to-end encryption: the publisher encrypts an event for its private-encrypted- channel with the master key
+     * (PUSHER_ENCRYPTION_MASTER_KEY_BASE64), Soketi relays ciphertext, and a real pusher-js client, given the
+     * channel's shared_secret by the auth endpoint, decrypts it to the same data its clear sibling channel carries.
+     */
+    @Test
+    void pusherJsDecryptsWhatThePublisherEncryptsForAnEncryptedChannel() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String clear = "private-job-" + id;
+        String encrypted = "private-encrypted-job-" + id;
+        String data = "{\"jobId\":\"" + id + "\",\"progress\":7,\"label\":\"caf\u00e9 \u2713\"}";
+        try (PusherJsSubscriber browser = PusherJsSubscriber.start(authUrl, List.of(clear, encrypted))) {
+            browser.awaitSubscribed(List.of(clear, encrypted), Duration.ofSeconds(20));
+            try (KafkaProducer<String, ChannelPublish> producer = Publishes.producer(kafka)) {
+                ChannelPublish both = Publishes.of("enc-" + id, "fiches.progressive_fetch.progress", clear, data);
+                both.setChannels(List.of(clear, encrypted));
+                producer.send(new ProducerRecord<>("realtime.publish", id, both))
+                        .get();
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !browser.events(encrypted).isEmpty()
+                            && !browser.events(clear).isEmpty());
+            assertThat(browser.events(encrypted)).hasSize(1);
+            assertThat(browser.events(encrypted).get(0).event()).isEqualTo("fiches.progressive_fetch.progress");
+            assertThat(browser.events(encrypted).get(0).data()).isEqualTo(JSON.readTree(data));
+            assertThat(browser.events(clear).get(0).data()).isEqualTo(JSON.readTree(data));
+        }
+        assertThat(auth.signed()).extracting(ChannelAuthStandIn.Signed::channel).contains(encrypted);
     }
 
     private static ChannelPublish publish(String id, String channel, String data) {

@@ -1,6 +1,7 @@
 package io.switchboard.publisher.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -239,5 +240,76 @@ class DispatcherTest {
         assertThat(result.status()).isEqualTo(SendResult.Status.CIRCUIT_OPEN);
         assertThat(fixture.breaker.getState())
                 .isEqualTo(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
+    }
+    /**
+     * pusher-http-java encrypts an event for one channel: it throws on a trigger to several channels when one is
+     * encrypted, and encrypts each batch event for its own channel. So an encrypted channel goes on its own (batched
+     * with other single-channel events), the clear channels of the same event together in one trigger.
+     */
+    @Test
+    void anEventToEncryptedChannelsSendsEachEncryptedChannelOnItsOwn() throws Exception {
+        InMemoryPusherGateway pusher = new InMemoryPusherGateway();
+        PusherMessage mixed = message("mixed", "private-a", "private-encrypted-b", "private-c", "private-encrypted-d");
+        PusherMessage single = message("single", "private-encrypted-e");
+
+        Map<PusherMessage, SendResult> results =
+                new Dispatcher(fixture.sender(pusher), 4, true).deliver(List.of(mixed, single));
+
+        assertThat(results.get(mixed).status()).isEqualTo(SendResult.Status.DELIVERED);
+        assertThat(results.get(single).status()).isEqualTo(SendResult.Status.DELIVERED);
+        assertThat(pusher.exchanges())
+                .extracting(e -> e.request().messages().stream()
+                        .map(m -> String.join("+", m.channels()))
+                        .toList())
+                .containsExactlyInAnyOrder(
+                        List.of("private-a+private-c"),
+                        List.of("private-encrypted-b", "private-encrypted-d", "private-encrypted-e"));
+        assertThat(pusher.accepted())
+                .filteredOn(m -> m.eventId().equals("mixed"))
+                .hasSize(3)
+                .allSatisfy(m -> assertThat(m.data()).isEqualTo(mixed.data()));
+    }
+
+    @Test
+    void withoutAMasterKeyAnEventToAnEncryptedChannelIsNotSentAtAllNotEvenToItsClearChannels() throws Exception {
+        InMemoryPusherGateway pusher = new InMemoryPusherGateway();
+        PusherMessage mixed = message("mixed", "private-a", "private-encrypted-b");
+        PusherMessage clear = message("clear", "private-a");
+
+        Map<PusherMessage, SendResult> results =
+                new Dispatcher(fixture.sender(pusher), 4, false).deliver(List.of(mixed, clear));
+
+        assertThat(results.get(mixed).status()).isEqualTo(SendResult.Status.ENCRYPTION_KEY_MISSING);
+        assertThat(results.get(mixed).decided()).as("dead-lettered").isTrue();
+        assertThat(results.get(mixed).attempts()).isZero();
+        assertThat(results.get(mixed).outcome().message())
+                .contains("PUSHER_ENCRYPTION_MASTER_KEY_BASE64", "private-encrypted-b");
+        assertThat(results.get(clear).status()).isEqualTo(SendResult.Status.DELIVERED);
+        assertThat(pusher.accepted()).containsExactly(clear);
+    }
+
+    @Test
+    void aCutEventThatFailedSaysWhichChannelsItsOtherPartsReached() throws Exception {
+        InMemoryPusherGateway pusher = new InMemoryPusherGateway(
+                request -> request.messages().get(0).channels().contains("private-encrypted-b")
+                        ? PublishOutcome.fromHttp(413, "too big")
+                        : PublishOutcome.delivered(200));
+        PusherMessage mixed = message("mixed", "private-a", "private-c", "private-encrypted-b");
+        Dispatcher.Session session = new Dispatcher(fixture.sender(pusher), 4, true).session();
+        session.offer(mixed);
+
+        Dispatcher.Settled settled = session.next();
+
+        assertThat(settled.result().status()).isEqualTo(SendResult.Status.REFUSED);
+        assertThat(settled.reached()).containsExactly("private-a", "private-c");
+        assertThat(session.next()).isNull();
+    }
+
+    @Test
+    void noRequestCarriesAnEncryptedChannelWithOthersInOneTrigger() {
+        assertThatThrownBy(() -> PusherRequest.of(message("m", "private-a", "private-encrypted-b")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("private-encrypted-");
+        assertThat(PusherRequest.parts(message("m", "private-encrypted-b"))).hasSize(1);
     }
 }
