@@ -4,9 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.gateway.auth.Caller;
 import io.switchboard.gateway.auth.ChannelAuthorizer;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 
+@ExtendWith(OutputCaptureExtension.class)
 class AuthConfigTest {
 
     private static final String SECRET = "a-test-hs256-secret-of-at-least-32-bytes!";
@@ -64,5 +71,73 @@ class AuthConfigTest {
     void anUnknownModeStopsStartUp() {
         context.withPropertyValues("switchboard.auth.mode=allow-all")
                 .run(c -> assertThat(c).hasFailed());
+    }
+
+    @Test
+    void jwtModeExposesTheTokenRulesAsTheJwtDecoder() {
+        context.withPropertyValues("switchboard.auth.mode=jwt", "switchboard.auth.jwt.hs256-secret=" + SECRET)
+                .run(c -> assertThat(c).hasSingleBean(JwtDecoder.class));
+        context.run(c -> assertThat(c).doesNotHaveBean(JwtDecoder.class));
+    }
+
+    @Test
+    void jwtModeNeedsExactlyOneKeySource() {
+        context.withPropertyValues("switchboard.auth.mode=jwt")
+                .run(c -> assertThat(c)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("SWITCHBOARD_JWT_HS256_SECRET")
+                        .hasMessageContaining("SWITCHBOARD_JWT_JWKS_URL"));
+        context.withPropertyValues("switchboard.auth.mode=jwt", "switchboard.auth.jwt.hs256-secret=short")
+                .run(c -> assertThat(c).getFailure().rootCause().hasMessageContaining("at least 32 bytes"));
+    }
+
+    @Test
+    void outOfRangeSettingsStopStartUpNamingTheSettingAndItsVariable() {
+        Map.of(
+                        "switchboard.auth.jwt.clock-skew=90s", "SWITCHBOARD_JWT_CLOCK_SKEW",
+                        "switchboard.auth.jwt.jwks-refetch-interval=0s", "SWITCHBOARD_JWT_JWKS_REFETCH_INTERVAL",
+                        "switchboard.auth.owner.timeout=0s", "SWITCHBOARD_OWNER_TIMEOUT",
+                        "switchboard.auth.owner.timeout=31s", "SWITCHBOARD_OWNER_TIMEOUT",
+                        "switchboard.auth.owner.cache-ttl=61s", "SWITCHBOARD_OWNER_CACHE_TTL",
+                        "switchboard.auth.owner.max-concurrent=0", "SWITCHBOARD_OWNER_MAX_CONCURRENT")
+                .forEach((setting, variable) -> context.withPropertyValues(setting)
+                        .run(c -> assertThat(c)
+                                .as(setting)
+                                .getFailure()
+                                .rootCause()
+                                .hasMessageContaining(setting.substring(0, setting.indexOf('=')))
+                                .hasMessageContaining(variable)));
+    }
+
+    @Test
+    void theDefaultsAreShort() {
+        context.run(c -> {
+            AuthProperties properties = c.getBean(AuthProperties.class);
+            assertThat(properties.jwt().clockSkew()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(properties.owner().cacheTtl()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(properties.owner().timeout()).isEqualTo(Duration.ofSeconds(2));
+            assertThat(properties.owner().maxConcurrent()).isEqualTo(16);
+        });
+    }
+
+    @Test
+    void theCompiledPolicyIsLoggedAtStartInOneBlock(CapturedOutput output) {
+        context.withPropertyValues(
+                        "switchboard.auth.mode=jwt",
+                        "switchboard.auth.jwt.hs256-secret=" + SECRET,
+                        "switchboard.auth.rules[0].channel=private-org.{org_id}",
+                        "switchboard.auth.rules[0].claims.org_id=org_id",
+                        "switchboard.auth.rules[1].channel=private-doc.{id}",
+                        "switchboard.auth.rules[1].authorizer=https://documents.internal/can-read")
+                .run(c -> {
+                    assertThat(c).hasNotFailed();
+                    assertThat(output.getOut())
+                            .contains("channel policy: 2 rule(s)")
+                            .contains("rules[0] private-org.{org_id}: {org_id} = claim org_id")
+                            .contains(
+                                    "rules[1] private-doc.{id}: the owner decides, https://documents.internal/can-read")
+                            .doesNotContain(SECRET);
+                });
     }
 }
