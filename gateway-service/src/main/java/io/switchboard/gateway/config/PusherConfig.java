@@ -22,10 +22,22 @@ public class PusherConfig {
         if (!properties.configured()) {
             return null;
         }
-        String masterKey = properties.encryptionMasterKeyBase64();
-        Pusher pusher = masterKey == null || masterKey.isBlank()
-                ? new Pusher(properties.appId(), properties.key(), properties.secret())
-                : new Pusher(properties.appId(), properties.key(), properties.secret(), masterKey);
+        Pusher pusher;
+        if (properties.encryptionEnabled()) {
+            try {
+                pusher = new Pusher(
+                        properties.appId(),
+                        properties.key(),
+                        properties.secret(),
+                        properties.encryptionMasterKeyBase64().strip());
+            } catch (IllegalArgumentException e) {
+                // pusher-http-java's message names neither the setting nor the key: name the setting, never the key
+                throw new IllegalArgumentException("switchboard.pusher.encryption-master-key-base64"
+                        + " (PUSHER_ENCRYPTION_MASTER_KEY_BASE64) must be 32 bytes, base64-encoded");
+            }
+        } else {
+            pusher = new Pusher(properties.appId(), properties.key(), properties.secret());
+        }
         if (properties.hostAndPort() != null) {
             pusher.setHost(properties.hostAndPort());
         } else {

@@ -47,6 +47,11 @@ public record PusherProperties(
         return port == null ? host : host + ":" + port;
     }
 
+    /** True when {@code PUSHER_ENCRYPTION_MASTER_KEY_BASE64} is set: {@code private-encrypted-} channels work. */
+    public boolean encryptionEnabled() {
+        return notBlank(encryptionMasterKeyBase64);
+    }
+
     public boolean encrypted() {
         return !"http".equalsIgnoreCase(scheme);
     }

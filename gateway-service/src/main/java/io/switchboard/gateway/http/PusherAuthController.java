@@ -4,6 +4,9 @@ import com.pusher.rest.Pusher;
 import com.pusher.rest.data.PresenceUser;
 import io.switchboard.gateway.auth.Caller;
 import io.switchboard.gateway.auth.ChannelAuthorizer;
+import io.switchboard.gateway.auth.Refusal;
+import io.switchboard.gateway.config.PusherProperties;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
@@ -18,34 +21,44 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /api/realtime/pusher/auth} (contracts section 7): signs private and presence channels for pusher-js
- * and Laravel Echo, form-encoded or JSON, when the {@link ChannelAuthorizer} allows the caller. Signing is
- * pusher-http-java's; presence members get their channel_data from the caller's claims.
+ * {@code POST /api/realtime/pusher/auth} (contracts section 7): signs private, presence and
+ * {@code private-encrypted-} channels for pusher-js and Laravel Echo, form-encoded or JSON, when the
+ * {@link ChannelAuthorizer} allows the caller. Pusher's rules for the socket id and the channel name (characters,
+ * 164 characters) are checked first (400), so no owner is asked about a name Pusher would refuse. Signing is
+ * pusher-http-java's: with {@code PUSHER_ENCRYPTION_MASTER_KEY_BASE64} set, an encrypted channel's answer carries
+ * its {@code shared_secret}; without it, encrypted channels are refused with 400. Presence members get their
+ * channel_data from the caller's claims.
  */
 @RestController
 @RequestMapping("/api/realtime/pusher")
 public class PusherAuthController {
 
+    private static final String ENCRYPTED_PREFIX = "private-encrypted-";
+
     private final ObjectProvider<Pusher> pusher;
     private final ChannelAuthorizer authorizer;
+    private final boolean encryption;
 
-    public PusherAuthController(ObjectProvider<Pusher> pusher, ChannelAuthorizer authorizer) {
+    public PusherAuthController(
+            ObjectProvider<Pusher> pusher, ChannelAuthorizer authorizer, PusherProperties pusherProperties) {
         this.pusher = pusher;
         this.authorizer = authorizer;
+        this.encryption = pusherProperties.encryptionEnabled();
     }
 
     @PostMapping(path = "/auth", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     public ResponseEntity<Object> authorizeForm(
             @RequestParam(name = "socket_id", required = false) String socketId,
             @RequestParam(name = "channel_name", required = false) String channel,
-            @AuthenticationPrincipal Jwt jwt) {
-        return authorize(socketId, channel, caller(jwt));
+            @AuthenticationPrincipal Jwt jwt,
+            HttpServletRequest request) {
+        return authorize(socketId, channel, caller(jwt), request);
     }
 
     @PostMapping(path = "/auth", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Object> authorizeJson(
-            @RequestBody Map<String, Object> body, @AuthenticationPrincipal Jwt jwt) {
-        return authorize(text(body.get("socket_id")), text(body.get("channel_name")), caller(jwt));
+            @RequestBody Map<String, Object> body, @AuthenticationPrincipal Jwt jwt, HttpServletRequest request) {
+        return authorize(text(body.get("socket_id")), text(body.get("channel_name")), caller(jwt), request);
     }
 
     /** The verified caller, or null when the auth mode does not authenticate callers. */
@@ -53,26 +66,54 @@ public class PusherAuthController {
         return jwt == null ? null : new Caller(jwt.getSubject(), jwt.getClaims(), jwt.getTokenValue());
     }
 
-    private ResponseEntity<Object> authorize(String socketId, String channel, Caller caller) {
-        if (socketId == null || channel == null) {
-            return error(HttpStatus.BAD_REQUEST, "socket_id and channel_name are required");
+    private ResponseEntity<Object> authorize(String socketId, String channel, Caller caller, HttpServletRequest req) {
+        String problem = PusherNames.socketIdProblem(socketId);
+        if (problem != null) {
+            return error(
+                    req,
+                    HttpStatus.BAD_REQUEST,
+                    socketId == null ? Refusals.BAD_REQUEST : Refusals.SOCKET_ID_INVALID,
+                    problem);
+        }
+        problem = PusherNames.channelProblem(channel);
+        if (problem != null) {
+            return error(
+                    req,
+                    HttpStatus.BAD_REQUEST,
+                    channel == null ? Refusals.BAD_REQUEST : Refusals.NAME_INVALID,
+                    problem);
         }
         if (!channel.startsWith("private-") && !channel.startsWith("presence-")) {
-            return error(HttpStatus.BAD_REQUEST, "only private- and presence- channels need authorization");
-        }
-        if (channel.startsWith("private-encrypted-")) {
-            return error(HttpStatus.BAD_REQUEST, "encrypted channels are not supported");
+            return error(
+                    req,
+                    HttpStatus.BAD_REQUEST,
+                    Refusals.NAME_INVALID,
+                    "only private-, private-encrypted- and presence- channels need authorization");
         }
         Pusher signer = pusher.getIfAvailable();
         if (signer == null) {
-            return error(HttpStatus.SERVICE_UNAVAILABLE, "Pusher credentials are not configured");
+            return error(
+                    req,
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    Refusals.PUSHER_NOT_CONFIGURED,
+                    "Pusher credentials are not configured");
+        }
+        if (channel.startsWith(ENCRYPTED_PREFIX) && !encryption) {
+            return error(
+                    req,
+                    HttpStatus.BAD_REQUEST,
+                    Refusals.ENCRYPTION_NOT_CONFIGURED,
+                    "encrypted channels are not enabled on this server: it has no encryption master key");
         }
         ChannelAuthorizer.Decision decision = authorizer.decide(channel, caller);
         if (!decision.allowed()) {
-            return error(HttpStatus.FORBIDDEN, decision.reason());
+            HttpStatus status =
+                    decision.refusal() == Refusal.NAME_INVALID ? HttpStatus.BAD_REQUEST : HttpStatus.FORBIDDEN;
+            return error(req, status, decision.refusal().tag(), decision.reason());
         }
         try {
-            // pusher-http-java checks the socket id and the channel name before it signs
+            // pusher-http-java checks the socket id and the channel name again, and adds an encrypted channel's
+            // shared_secret (derived from the master key and the channel name)
             String signed = decision.presence() == null
                     ? signer.authenticate(socketId, channel)
                     : signer.authenticate(
@@ -83,17 +124,18 @@ public class PusherAuthController {
                                     decision.presence().userInfo()));
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(signed);
         } catch (IllegalArgumentException e) {
-            return error(HttpStatus.BAD_REQUEST, e.getMessage());
+            return error(req, HttpStatus.BAD_REQUEST, Refusals.BAD_REQUEST, e.getMessage());
         }
     }
 
-    static ResponseEntity<Object> error(HttpStatus status, String message) {
+    static ResponseEntity<Object> error(HttpServletRequest request, HttpStatus status, String reason, String message) {
+        Refusals.tag(request, reason);
         return ResponseEntity.status(status)
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("error", message));
     }
 
-    private static String text(Object value) {
+    static String text(Object value) {
         return value instanceof String s ? s : null;
     }
 }
