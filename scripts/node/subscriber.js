@@ -51,7 +51,7 @@ const options = {
   wsPort: Number(opts.port || 6001),
   forceTLS: false,
   enabledTransports: ['ws'],
-  disableStats: true,
+  enableStats: false,
   cluster: 'mt1',
   channelAuthorization: {
     endpoint: opts['auth-endpoint'] || 'http://127.0.0.1:8084/api/realtime/pusher/auth',
