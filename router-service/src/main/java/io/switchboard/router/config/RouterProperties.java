@@ -1,5 +1,6 @@
 package io.switchboard.router.config;
 
+import io.switchboard.router.truncation.EncryptionOverhead;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -14,7 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deadLetterTopic where records that cannot be routed go, with the reason in headers
  * @param routes the rules file ({@code SWITCHBOARD_ROUTES}); null means the built-in table
  * @param usePrivateChannels the {@code private-} prefix ({@code PUSHER_USE_PRIVATE_CHANNELS})
- * @param maxPayloadBytes the payload limit in UTF-8 bytes ({@code PUSHER_MAX_PAYLOAD_BYTES}), at least 64
+ * @param maxPayloadBytes the payload limit in UTF-8 bytes ({@code PUSHER_MAX_PAYLOAD_BYTES}), at least 168; for an
+ *     event to a {@code private-encrypted-} channel it bounds the encrypted data (see EncryptionOverhead)
  * @param progressGuardCapacity without Redis: how many runs the progress guard remembers, least recently updated
  *     forgotten first
  * @param progressGuardTtl with Redis: how long a run's progress is kept after its last change
@@ -42,8 +44,10 @@ public record RouterProperties(
                 "switchboard.router.input-topic (" + inputTopic
                         + ") must differ from the output and dead-letter topics");
         require(
-                maxPayloadBytes >= 64,
-                "switchboard.router.max-payload-bytes (PUSHER_MAX_PAYLOAD_BYTES) must be at least 64, was "
+                maxPayloadBytes >= EncryptionOverhead.MIN_LIMIT,
+                "switchboard.router.max-payload-bytes (PUSHER_MAX_PAYLOAD_BYTES) must be at least "
+                        + EncryptionOverhead.MIN_LIMIT
+                        + " (64 bytes of data once encrypted for a private-encrypted- channel), was "
                         + maxPayloadBytes);
         require(
                 progressGuardCapacity >= 1,

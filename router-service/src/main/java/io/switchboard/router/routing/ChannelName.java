@@ -5,6 +5,9 @@ public record ChannelName(String value) {
 
     public static final int MAX_LENGTH = 164;
 
+    /** Pusher's prefix of end-to-end encrypted channels; their data is larger once encrypted. */
+    public static final String ENCRYPTED_PREFIX = "private-encrypted-";
+
     public ChannelName {
         if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException("a channel name may not be empty");
@@ -17,6 +20,11 @@ public record ChannelName(String value) {
             throw new IllegalArgumentException(
                     "channel name '" + value + "' has characters Pusher refuses (allowed: A-Z a-z 0-9 _ - = @ , . ;)");
         }
+    }
+
+    /** Whether Pusher's clients receive this channel's events encrypted end to end. */
+    public boolean encrypted() {
+        return value.startsWith(ENCRYPTED_PREFIX);
     }
 
     /** Pusher's channel characters; a loop rather than a regex, since every routed channel is checked. */

@@ -1,6 +1,7 @@
 package io.switchboard.router.routing;
 
 import io.switchboard.router.guard.ProgressGuard;
+import io.switchboard.router.truncation.EncryptionOverhead;
 import io.switchboard.router.truncation.PayloadTruncator;
 import io.switchboard.router.truncation.TruncationResult;
 import io.switchboard.schemas.ChannelPublish;
@@ -14,8 +15,11 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A {@link RealtimeEvent} to what Pusher will get: checks the payload, routes it to its channels, applies the
- * progress guard and truncates it to the payload limit. Pure apart from the guard's memory: no Kafka, no Spring;
- * the clock is injected. The same code serves the service and the route command.
+ * progress guard and truncates it to the payload limit. An event with a {@code private-encrypted-} channel among its
+ * channels is truncated, as a whole, to the plaintext that still fits the limit once encrypted
+ * ({@link EncryptionOverhead}): one data for every channel of the event, as the publisher sends it. Pure apart from
+ * the guard's memory: no Kafka, no Spring; the clock is injected. The same code serves the service and the route
+ * command.
  */
 public final class EventRouter {
 
@@ -46,12 +50,23 @@ public final class EventRouter {
 
     private final ChannelRouter router;
     private final PayloadTruncator truncator;
+    private final PayloadTruncator encryptedTruncator;
     private final ProgressGuard guard;
     private final Clock clock;
 
+    /**
+     * @param truncator the payload limit; at least {@link EncryptionOverhead#MIN_LIMIT} bytes, so that an event to an
+     *     encrypted channel can always be cut down to fit once encrypted
+     */
     public EventRouter(ChannelRouter router, PayloadTruncator truncator, ProgressGuard guard, Clock clock) {
+        if (truncator.limit() < EncryptionOverhead.MIN_LIMIT) {
+            throw new IllegalArgumentException("the payload limit (PUSHER_MAX_PAYLOAD_BYTES) is " + truncator.limit()
+                    + " bytes; it must be at least " + EncryptionOverhead.MIN_LIMIT
+                    + ", so that an event to a private-encrypted- channel still fits once encrypted");
+        }
         this.router = router;
         this.truncator = truncator;
+        this.encryptedTruncator = new PayloadTruncator(EncryptionOverhead.plaintextLimit(truncator.limit()));
         this.guard = guard;
         this.clock = clock;
     }
@@ -91,7 +106,9 @@ public final class EventRouter {
         }
         ObjectNode payload = parseObject(event);
         ChannelRouter.RoutingDecision decision = router.route(type, payload, event.getChannels());
-        TruncationResult data = truncator.truncate(event.getPayload(), payload, Set.copyOf(decision.keep()));
+        PayloadTruncator limit =
+                decision.channels().stream().anyMatch(ChannelName::encrypted) ? encryptedTruncator : truncator;
+        TruncationResult data = limit.truncate(event.getPayload(), payload, Set.copyOf(decision.keep()));
         ChannelPublish publish = ChannelPublish.newBuilder()
                 .setEventId(event.getEventId())
                 .setName(event.getType())

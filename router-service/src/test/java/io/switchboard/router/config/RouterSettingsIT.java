@@ -107,10 +107,11 @@ class RouterSettingsIT {
                         .run(
                                 "--spring.kafka.bootstrap-servers=" + kafka,
                                 "--server.port=0",
-                                "--PUSHER_MAX_PAYLOAD_BYTES=10"))
+                                "--PUSHER_MAX_PAYLOAD_BYTES=167"))
                 .rootCause()
                 .hasMessageContaining("PUSHER_MAX_PAYLOAD_BYTES")
-                .hasMessageContaining("at least 64");
+                .hasMessageContaining("at least 168")
+                .hasMessageContaining("private-encrypted-");
         assertThatThrownBy(() -> RouterApplication.builder()
                         .run(
                                 "--spring.kafka.bootstrap-servers=" + kafka,

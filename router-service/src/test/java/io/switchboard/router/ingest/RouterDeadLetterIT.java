@@ -194,6 +194,43 @@ class RouterDeadLetterIT {
                 .contains("is not JSON");
     }
 
+    /** Pusher reserves event names starting with pusher: and pusher_internal: (issue 14): a producer's is refused. */
+    @Test
+    void pushersReservedEventNamesAreDeadLetteredWithTheirReason() throws Exception {
+        String key = "audit-" + UUID.randomUUID();
+        List<String> types = List.of("pusher:subscribe", "pusher_internal:member_added", "pusher:signin");
+        try (KafkaProducer<String, byte[]> producer = KafkaTestClient.rawProducer(kafka)) {
+            for (String type : types) {
+                producer.send(new ProducerRecord<>(
+                        "realtime.events", key, event(key, type, type, "{\"audit_id\":\"A\"}", null)));
+            }
+            producer.send(new ProducerRecord<>(
+                    "realtime.events", key, event(key, "fine", "audit.progress", "{\"audit_id\":\"A\"}", null)));
+            producer.flush();
+        }
+        try (KafkaTestClient topics = KafkaTestClient.subscribe(kafka, "realtime.publish", "realtime.events.dlq")) {
+            List<ConsumerRecord<String, byte[]>> mine = KafkaTestClient.withKey(
+                    topics.pollUntil(
+                            Duration.ofSeconds(30),
+                            seen -> count(seen, key, "realtime.events.dlq") == types.size()
+                                    && count(seen, key, "realtime.publish") == 1),
+                    key);
+            List<ConsumerRecord<String, byte[]>> dead = mine.stream()
+                    .filter(r -> r.topic().equals("realtime.events.dlq"))
+                    .toList();
+            assertThat(dead).extracting(r -> header(r, "switchboard-event-id")).containsExactlyElementsOf(types);
+            assertThat(dead).allSatisfy(r -> {
+                assertThat(header(r, "switchboard-reason")).isEqualTo("RESERVED_EVENT_NAME");
+                assertThat(header(r, "switchboard-reason-text")).contains("Pusher's own");
+            });
+            assertThat(mine.stream().filter(r -> r.topic().equals("realtime.publish")))
+                    .singleElement()
+                    .satisfies(r -> assertThat(
+                                    PUBLISHES.deserialize(r.topic(), r.value()).getEventId())
+                            .isEqualTo("fine"));
+        }
+    }
+
     @Test
     void oversizePayloadsAreTruncatedAndBackwardProgressIsDropped() throws Exception {
         String key = "audit-" + UUID.randomUUID();
@@ -242,6 +279,31 @@ class RouterDeadLetterIT {
             assertThat(data.get("_truncated").asBoolean()).isTrue();
             assertThat(data.get("audit_id").asString()).isEqualTo("A");
             assertThat(data.get("score").asInt()).isEqualTo(8);
+        }
+        // to a private-encrypted- channel, the limit holds for the encrypted data: 6,689 bytes of plaintext become
+        // 9,000 once encrypted (EncryptionOverhead)
+        String encryptedKey = "audit-" + UUID.randomUUID();
+        try (KafkaProducer<String, byte[]> producer = KafkaTestClient.rawProducer(kafka)) {
+            producer.send(new ProducerRecord<>(
+                    "realtime.events",
+                    encryptedKey,
+                    event(
+                            encryptedKey,
+                            "big-encrypted",
+                            "audit.step_completed",
+                            "{\"audit_id\":\"A\",\"explanation\":\"" + "y".repeat(8000) + "\"}",
+                            List.of("private-audit-A", "private-encrypted-audit-A"))));
+            producer.flush();
+        }
+        try (KafkaTestClient topic = KafkaTestClient.subscribe(kafka, "realtime.publish")) {
+            ChannelPublish encrypted = PUBLISHES.deserialize(
+                    "realtime.publish",
+                    topic.withKey(encryptedKey, 1, Duration.ofSeconds(30))
+                            .get(0)
+                            .value());
+            assertThat(encrypted.getTruncated()).isTrue();
+            assertThat(encrypted.getData().getBytes(StandardCharsets.UTF_8).length)
+                    .isLessThanOrEqualTo(6689);
         }
         // what an operator sees: health, and the counters on the Prometheus endpoint
         String base = "http://127.0.0.1:" + router.getEnvironment().getProperty("local.server.port") + "/actuator/";
