@@ -1,8 +1,6 @@
 package io.switchboard.gateway.auth;
 
-import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
-import com.nimbusds.jose.proc.SecurityContext;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.time.Clock;
@@ -38,8 +36,8 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
  *
  * <p>With a JWKS, the key set is fetched once and cached (Nimbus's {@link JWKSourceBuilder}: 5 minutes); a token
  * with an unknown {@code kid} triggers a refetch, at most two per {@code refetchInterval} (Nimbus's rate limiter), so
- * a storm of forged tokens with made-up {@code kid}s cannot turn into a storm of requests to the issuer. Spring
- * Security 7's own JWKS builder turns that limiter off, hence the source built here.
+ * a storm of forged tokens with made-up {@code kid}s cannot turn into a storm of requests to the issuer (see
+ * {@link JwksKeys}: Spring Security 7's own JWKS builder turns that limiter off).
  */
 public final class Tokens {
 
@@ -63,13 +61,10 @@ public final class Tokens {
 
     /** Tokens signed with RS256 by a key of the issuer's JSON Web Key Set. */
     public static JwtDecoder jwks(URI jwksUrl, Duration refetchInterval, Rules rules, Clock clock) {
-        JWKSource<SecurityContext> keys;
+        JwksKeys keys;
         try {
-            keys = JWKSourceBuilder.<SecurityContext>create(jwksUrl.toURL())
-                    .rateLimited(refetchInterval.toMillis())
-                    .retrying(false)
-                    .build();
-        } catch (MalformedURLException e) {
+            keys = new JwksKeys(jwksUrl.toURL(), refetchInterval);
+        } catch (MalformedURLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("the JWKS URL is not a URL: " + jwksUrl, e);
         }
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keys).build();
