@@ -57,14 +57,14 @@ public class LimitsConfig {
         long auth = limits.authBody().toBytes();
         long test = limits.testBody().toBytes();
         log.info(
-                "limits: bodies {} bytes ({} for the test endpoint); {} auth attempts per {} per caller, {} per {} per"
-                        + " address",
+                "limits: bodies {} bytes ({} for the test endpoint); {} auth attempts per {}s per caller, {} requests"
+                        + " per {}s per address",
                 auth,
                 test,
                 limits.perCallerRequests(),
-                limits.perCallerPeriod(),
+                limits.perCallerPeriod().toMillis() / 1000.0,
                 limits.perAddressRequests(),
-                limits.perAddressPeriod());
+                limits.perAddressPeriod().toMillis() / 1000.0);
         return registration(
                 new BodyLimitFilter(request -> request.getRequestURI().endsWith("/test") ? test : auth), -200);
     }

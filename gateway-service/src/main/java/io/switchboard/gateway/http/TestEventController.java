@@ -48,7 +48,7 @@ public class TestEventController {
         this.clock = clock;
     }
 
-    @PostMapping(path = "/test", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @PostMapping(path = "/test")
     public ResponseEntity<Object> publishTestEvent(
             @RequestBody(required = false) Map<String, Object> body, HttpServletRequest request) {
         Map<String, Object> fields = body == null ? Map.of() : body;
