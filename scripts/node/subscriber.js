@@ -31,6 +31,8 @@ const opts = Object.fromEntries(
   }),
 );
 const print = (o) => process.stdout.write(JSON.stringify(o) + '\n');
+// whoever reads us may be gone first (Ctrl-C ends the launcher's `| sed` before us): that ends us quietly
+process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
 const channels = (opts.channels || '').split(',').filter(Boolean);
 const userAuthEndpoint = opts['user-auth-endpoint'];
 if (!opts.key || (channels.length === 0 && !userAuthEndpoint)) {
