@@ -3,10 +3,11 @@ package io.switchboard.gateway.auth;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
  * Who may read which channel, as data: a list of rules, the first whose channel template matches decides; a channel
@@ -29,8 +30,11 @@ import java.util.regex.Pattern;
  * or the rule sets {@code allow-http: true}.
  *
  * <p>Every caller must have a non-blank subject (the token rules refuse others earlier; this is checked again here,
- * so a presence identity or an owner call is never made for an empty one). Channel names longer than 164 characters
- * or with characters Pusher refuses are refused before any rule is tried.
+ * so a presence identity or an owner call is never made for an empty one), and a user id ({@link UserIds}: every
+ * claim {@code switchboard.auth.user-id} names), which is a presence member's {@code user_id}. Channel names longer
+ * than 164 characters or with characters Pusher refuses are refused before any rule is tried. A
+ * {@code private-encrypted-} channel is matched only against templates that start with {@code private-encrypted-}
+ * (see {@link ChannelTemplate}).
  */
 public final class ChannelPolicy implements ChannelAuthorizer {
 
@@ -73,20 +77,25 @@ public final class ChannelPolicy implements ChannelAuthorizer {
         }
     }
 
-    private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
-
     private record Compiled(int index, Rule rule, ChannelTemplate template) {}
 
     private final List<Compiled> rules;
     private final OwnerAuthorizer owners;
     private final List<String> presenceInfoClaims;
+    private final UserIds userIds;
+
+    /** A policy whose presence members' user_id is the token's {@code sub} ({@link UserIds#DEFAULT}). */
+    public ChannelPolicy(List<Rule> rules, OwnerAuthorizer owners, List<String> presenceInfoClaims) {
+        this(rules, owners, presenceInfoClaims, UserIds.subject());
+    }
 
     /**
      * @param owners asks owning services; may be null when no rule names an authorizer
      * @param presenceInfoClaims the claims copied into a presence member's user_info (unless its owner gives one)
+     * @param userIds a caller's user id (a presence member's user_id); a caller without one is refused
      * @throws IllegalArgumentException naming the rule and the field, for a rule that is unsafe or malformed
      */
-    public ChannelPolicy(List<Rule> rules, OwnerAuthorizer owners, List<String> presenceInfoClaims) {
+    public ChannelPolicy(List<Rule> rules, OwnerAuthorizer owners, List<String> presenceInfoClaims, UserIds userIds) {
         List<Compiled> compiled = new ArrayList<>();
         for (int i = 0; i < rules.size(); i++) {
             compiled.add(compile(i, rules.get(i), owners));
@@ -94,6 +103,7 @@ public final class ChannelPolicy implements ChannelAuthorizer {
         this.rules = List.copyOf(compiled);
         this.owners = owners;
         this.presenceInfoClaims = List.copyOf(presenceInfoClaims);
+        this.userIds = userIds;
     }
 
     @Override
@@ -111,7 +121,17 @@ public final class ChannelPolicy implements ChannelAuthorizer {
         if (caller.subject() == null || caller.subject().isBlank()) {
             return Decision.deny(Refusal.NO_SUBJECT, "the token has no subject (sub)");
         }
+        String userId = userIds.of(caller);
+        if (userId == null) {
+            return Decision.deny(Refusal.NO_USER_ID, userIds.problem(caller));
+        }
+        boolean encrypted = channel.startsWith(ChannelTemplate.ENCRYPTED_PREFIX);
         for (Compiled rule : rules) {
+            if (encrypted && !rule.template().encrypted()) {
+                // an encrypted channel's answer carries its shared secret: only a rule written for encrypted
+                // channels may grant one (the compiler already refuses templates that could match one otherwise)
+                continue;
+            }
             Map<String, String> params = rule.template().match(channel);
             if (params == null) {
                 continue;
@@ -143,14 +163,14 @@ public final class ChannelPolicy implements ChannelAuthorizer {
                     }
                 }
             }
-            return Decision.allow(channel.startsWith("presence-") ? presence(caller, ownerInfo) : null);
+            return Decision.allow(channel.startsWith("presence-") ? presence(userId, caller, ownerInfo) : null);
         }
         return Decision.deny(Refusal.NO_RULE, "no rule grants this channel");
     }
 
-    private Presence presence(Caller caller, Map<String, Object> ownerInfo) {
+    private Presence presence(String userId, Caller caller, Map<String, Object> ownerInfo) {
         if (ownerInfo != null) {
-            return new Presence(caller.subject(), ownerInfo);
+            return new Presence(userId, ownerInfo);
         }
         Map<String, Object> info = new LinkedHashMap<>();
         for (String claim : presenceInfoClaims) {
@@ -159,7 +179,18 @@ public final class ChannelPolicy implements ChannelAuthorizer {
                 info.put(claim, value);
             }
         }
-        return new Presence(caller.subject(), info);
+        return new Presence(userId, info);
+    }
+
+    /**
+     * The claims the rules compare, other than {@code sub}, that the user id ({@code switchboard.auth.user-id})
+     * leaves out. Such a claim is usually a tenant ({@code org_id}); if a {@code sub} is unique only within it, users
+     * of two tenants with the same {@code sub} become one Pusher user. Empty when there is nothing to warn about.
+     */
+    public List<String> claimsLeftOutOfUserId() {
+        Set<String> checked = new LinkedHashSet<>();
+        rules.forEach(c -> checked.addAll(c.rule().claims().values()));
+        return userIds.leftOut(checked);
     }
 
     /**
@@ -199,7 +230,9 @@ public final class ChannelPolicy implements ChannelAuthorizer {
                         .append(" (every value, to every caller the rule admits)");
             }
         }
-        text.append("\n  presence members: user_id = sub, user_info = the owner's user_info, else claims ")
+        text.append("\n  presence members and user sign-in: user_id = ")
+                .append(userIds)
+                .append(", user_info = the owner's user_info, else claims ")
                 .append(presenceInfoClaims);
         return text.toString();
     }
@@ -278,9 +311,6 @@ public final class ChannelPolicy implements ChannelAuthorizer {
 
     /** Loopback by name or literal address; no DNS lookup (a name could resolve differently later). */
     static boolean loopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost")
-                || h.equals("[::1]")
-                || IPV4_LOOPBACK.matcher(h).matches();
+        return Loopback.host(host);
     }
 }

@@ -20,6 +20,14 @@ import java.util.regex.Pattern;
  * {@code acme}'s room {@code eu-lobby}). Hence two placeholders are never adjacent and the text between them holds at
  * least one separator, which no value can contain: the first value ends at the first separator, and so on. A
  * placeholder appears once per template (one value, one check).
+ *
+ * <p>An encrypted channel ({@code private-encrypted-…}) is granted only by a template that starts with
+ * {@code private-encrypted-}, since its answer carries the channel's shared secret. A template whose literal start is
+ * a shorter piece of that prefix ({@code private-}, {@code private-enc}, …) followed by a placeholder could match one
+ * otherwise: a value may hold every character of {@code encrypted-}, so {@code private-{room}} matches
+ * {@code private-encrypted-x} with room {@code encrypted-x}. Such a template stops start-up. Any other template
+ * cannot: its literal start either is {@code private-encrypted-…} itself, or differs from that prefix at a fixed
+ * position, or is {@code presence-}.
  */
 final class ChannelTemplate {
 
@@ -28,6 +36,9 @@ final class ChannelTemplate {
 
     static final int MAX_CHANNEL_LENGTH = 164;
 
+    /** Pusher's prefix of end-to-end encrypted channels, whose auth answer carries a shared secret. */
+    static final String ENCRYPTED_PREFIX = "private-encrypted-";
+
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final String VALUE = "([A-Za-z0-9_=@-]+)";
@@ -35,11 +46,13 @@ final class ChannelTemplate {
     private final String source;
     private final Pattern pattern;
     private final List<String> placeholders;
+    private final boolean encrypted;
 
     private ChannelTemplate(String source, Pattern pattern, List<String> placeholders) {
         this.source = source;
         this.pattern = pattern;
         this.placeholders = placeholders;
+        this.encrypted = source.startsWith(ENCRYPTED_PREFIX);
     }
 
     /**
@@ -55,6 +68,7 @@ final class ChannelTemplate {
         Matcher m = PLACEHOLDER.matcher(template);
         int at = 0;
         int literalLength = 0;
+        String start = null; // the literal text before the first placeholder
         while (m.find()) {
             String literal = literal(where, template, template.substring(at, m.start()));
             String name = m.group(1);
@@ -72,6 +86,9 @@ final class ChannelTemplate {
                         + ": placeholders must be separated by at least one of . , ; (a value may hold "
                         + VALUE_CHARSET + ", so another separator lets one channel be read two ways)");
             }
+            if (start == null) {
+                start = literal;
+            }
             regex.append(Pattern.quote(literal)).append(VALUE);
             literalLength += literal.length();
             placeholders.add(name);
@@ -80,6 +97,15 @@ final class ChannelTemplate {
         String tail = literal(where, template, template.substring(at));
         regex.append(Pattern.quote(tail));
         literalLength += tail.length();
+        // checked after the placeholders, so a template broken in several ways is named for its first problem
+        if (start != null && start.length() < ENCRYPTED_PREFIX.length() && ENCRYPTED_PREFIX.startsWith(start)) {
+            throw new IllegalArgumentException(where + " (" + template + ") could match " + ENCRYPTED_PREFIX
+                    + "… channels ({" + placeholders.get(0) + "} may hold \""
+                    + ENCRYPTED_PREFIX.substring(start.length())
+                    + "…\"), whose answer carries the channel's shared secret. For clear channels put text that is"
+                    + " not part of " + ENCRYPTED_PREFIX + " before the placeholder (private-room.{"
+                    + placeholders.get(0) + "}); for encrypted channels start the template with " + ENCRYPTED_PREFIX);
+        }
         if (literalLength + placeholders.size() > MAX_CHANNEL_LENGTH) {
             throw new IllegalArgumentException(
                     where + " can never fit Pusher's " + MAX_CHANNEL_LENGTH + " characters: " + template);
@@ -117,6 +143,11 @@ final class ChannelTemplate {
 
     List<String> placeholders() {
         return placeholders;
+    }
+
+    /** Whether the template is for encrypted channels: it starts with {@code private-encrypted-}. */
+    boolean encrypted() {
+        return encrypted;
     }
 
     /** Whether every character is one Pusher allows in a channel name ({@code A-Z a-z 0-9 _ - = @ , . ;}). */

@@ -27,6 +27,8 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,7 +41,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code "user_info": {...}}, which becomes a presence member's user_info (the member's user_id stays the token's
  * {@code sub}). {@code 200 {"allow": false}} refuses. Anything else refuses too and counts as an error: another
  * status (204, 3xx, which is not followed, 4xx, 5xx), another body (HTML, {@code {"allowed": true}}, a string
- * {@code "true"}), a body over 64 KiB, a connection error, or no complete answer within the timeout.
+ * {@code "true"}), a body over 64 KiB, a body that repeats a key ({@code {"allow": false, "allow": true}}: parsers
+ * disagree on which one counts, so neither does) or has anything after the object, a connection error, or no
+ * complete answer within the timeout.
  *
  * <p><b>The cache.</b> The owner decides from exactly four things: the token (every claim in it), the channel name,
  * the params and {@code sub}. The params are a function of the channel name (the rule's template reads them from it)
@@ -53,10 +57,11 @@ import tools.jackson.databind.json.JsonMapper;
  * token's {@code exp}, and a token without {@code exp} is never cached.
  *
  * <p><b>Bounds.</b> Each call is bounded by the timeout, for the whole answer, body included (the exchange is
- * aborted at the deadline). Each authorizer URL has its own bulkhead of {@code maxConcurrent} calls, with no waiting:
- * when it is full the caller is refused at once ({@link OwnerAnswer.Outcome#BUSY}), so a slow owner holds at most
- * that many request threads and delays nobody else. Every answer, cached or not, goes to the {@link Listener} (the
- * metrics).
+ * aborted at the deadline). Each authorizer URL has its own bulkhead of {@code maxConcurrent} calls, and all owners
+ * together share one of {@code maxConcurrentTotal}, both with no waiting: when either is full the caller is refused
+ * at once ({@link OwnerAnswer.Outcome#BUSY}). So a slow owner holds at most {@code maxConcurrent} request threads, and
+ * several slow owners at most {@code maxConcurrentTotal} (kept below the server's thread pool), and the other requests
+ * keep their threads. Every answer, cached or not, goes to the {@link Listener} (the metrics).
  */
 public final class HttpOwnerAuthorizer implements OwnerAuthorizer {
 
@@ -64,9 +69,11 @@ public final class HttpOwnerAuthorizer implements OwnerAuthorizer {
      * @param timeout the most one call may take, answer included
      * @param cacheTtl how long an owner's verdict is reused; zero turns the cache off
      * @param maxConcurrent the calls in flight per authorizer URL; more are refused at once
+     * @param maxConcurrentTotal the calls in flight to all owners together; more are refused at once
      * @param cacheSize the most answers kept
      */
-    public record Settings(Duration timeout, Duration cacheTtl, int maxConcurrent, long cacheSize) {}
+    public record Settings(
+            Duration timeout, Duration cacheTtl, int maxConcurrent, int maxConcurrentTotal, long cacheSize) {}
 
     /** Hears every answer: where it came from, what it was, how long it took. */
     @FunctionalInterface
@@ -79,7 +86,12 @@ public final class HttpOwnerAuthorizer implements OwnerAuthorizer {
     static final int MAX_BODY_BYTES = 64 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(HttpOwnerAuthorizer.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    // strict: a repeated key is an error, not "the last one wins" ({"allow": false, "allow": true} would allow), and
+    // so is anything after the answer's object
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private record Key(String authorizer, String channel, String tokenSha256) {}
 
@@ -90,6 +102,7 @@ public final class HttpOwnerAuthorizer implements OwnerAuthorizer {
     private final Clock clock;
     private final Listener listener;
     private final BulkheadRegistry bulkheads;
+    private final Bulkhead allOwners;
     private final Cache<Key, Entry> answers;
 
     public HttpOwnerAuthorizer(Settings settings, Clock clock, Listener listener) {
@@ -107,6 +120,12 @@ public final class HttpOwnerAuthorizer implements OwnerAuthorizer {
                 .maxConcurrentCalls(settings.maxConcurrent())
                 .maxWaitDuration(Duration.ZERO)
                 .build());
+        this.allOwners = Bulkhead.of(
+                "all-owners",
+                BulkheadConfig.custom()
+                        .maxConcurrentCalls(settings.maxConcurrentTotal())
+                        .maxWaitDuration(Duration.ZERO)
+                        .build());
         this.answers = settings.cacheTtl().isZero()
                 ? null
                 : Caffeine.newBuilder()
@@ -148,6 +167,10 @@ public final class HttpOwnerAuthorizer implements OwnerAuthorizer {
         if (!bulkhead.tryAcquirePermission()) {
             return OwnerAnswer.of(OwnerAnswer.Outcome.BUSY);
         }
+        if (!allOwners.tryAcquirePermission()) {
+            bulkhead.onComplete();
+            return OwnerAnswer.of(OwnerAnswer.Outcome.BUSY);
+        }
         CompletableFuture<HttpResponse<byte[]>> exchange = null;
         try {
             exchange =
@@ -182,6 +205,7 @@ public final class HttpOwnerAuthorizer implements OwnerAuthorizer {
             if (exchange != null) {
                 exchange.cancel(true); // aborts an exchange still running at the deadline; a no-op once done
             }
+            allOwners.onComplete();
             bulkhead.onComplete();
         }
     }
@@ -211,7 +235,8 @@ public final class HttpOwnerAuthorizer implements OwnerAuthorizer {
         try {
             answer = JSON.readTree(response.body());
         } catch (JacksonException e) {
-            return outsideContract(authorizer, channel, "status 200 with a body that is not JSON");
+            return outsideContract(
+                    authorizer, channel, "status 200 with a body that is not one JSON value without repeated keys");
         }
         JsonNode allow = answer == null || !answer.isObject() ? null : answer.get("allow");
         if (allow == null || !allow.isBoolean()) {
@@ -234,7 +259,7 @@ public final class HttpOwnerAuthorizer implements OwnerAuthorizer {
 
     private static OwnerAnswer outsideContract(URI authorizer, String channel, String what) {
         log.warn(
-                "channel owner {} answered {}; the contract is 200 {{\"allow\": true|false}}: refusing {}",
+                "channel owner {} answered {}; the contract is 200 {\"allow\": true|false}: refusing {}",
                 display(authorizer),
                 what,
                 channel);

@@ -11,6 +11,11 @@ public enum Refusal {
     NO_TOKEN,
     /** The token has no usable {@code sub} where the rule or presence needs one. */
     NO_SUBJECT,
+    /**
+     * The token lacks a claim the user id is made of ({@code switchboard.auth.user-id}, for example {@code org_id} in
+     * {@code {org_id}:{sub}}), or one holds the character that separates it from the next.
+     */
+    NO_USER_ID,
     /** The channel name breaks Pusher's rules (characters, 164-character limit) or no known prefix. */
     NAME_INVALID,
     /** No rule's template matches the channel. */
@@ -25,7 +30,7 @@ public enum Refusal {
     OWNER_TIMEOUT,
     /** Too many calls to that owner were in flight (its bulkhead is full): refused at once. */
     OWNER_BUSY,
-    /** The mode refuses this channel whoever asks (deny mode; presence in names-only mode). */
+    /** The mode refuses this channel whoever asks (deny mode; presence and encrypted channels in names-only mode). */
     MODE_REFUSES;
 
     /** The code in lower case, for a metric tag or a log field: {@code claim_mismatch}. */

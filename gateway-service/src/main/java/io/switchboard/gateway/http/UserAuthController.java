@@ -1,7 +1,9 @@
 package io.switchboard.gateway.http;
 
 import io.switchboard.gateway.auth.AuthMode;
+import io.switchboard.gateway.auth.Caller;
 import io.switchboard.gateway.auth.Refusal;
+import io.switchboard.gateway.auth.UserIds;
 import io.switchboard.gateway.config.AuthProperties;
 import io.switchboard.gateway.config.PusherProperties;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code POST /api/realtime/pusher/user-auth} (contracts section 7): Pusher user authentication, as pusher-js's
  * {@code userAuthentication} calls it for {@code pusher:signin} (form-encoded or JSON {@code socket_id}). The user is
- * the verified token's: {@code user_data = {"id": sub, "user_info": {the presence-info claims the token has}}}, signed
+ * the verified token's: {@code user_data = {"id": user id, "user_info": {the presence-info claims the token has}}}
+ * ({@code switchboard.auth.user-id}, the same id as a presence member's), signed
  * by {@link UserAuthSigner}; the answer is {@code {"auth", "user_data"}}. Only in {@code jwt} mode: in {@code deny} and
  * {@code names-only} there is no user, so every sign-in is refused (403).
  */
@@ -36,11 +39,13 @@ public class UserAuthController {
     private final AuthMode mode;
     private final List<String> userInfoClaims;
     private final UserAuthSigner signer;
+    private final UserIds userIds;
 
     public UserAuthController(AuthProperties auth, PusherProperties pusher) {
         this.mode = auth.mode();
         this.userInfoClaims = List.copyOf(auth.presenceInfoClaims());
         this.signer = pusher.configured() ? new UserAuthSigner(pusher.key(), pusher.secret()) : null;
+        this.userIds = auth.userIds();
     }
 
     @PostMapping(path = "/user-auth", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
@@ -78,6 +83,14 @@ public class UserAuthController {
             return PusherAuthController.error(
                     request, HttpStatus.FORBIDDEN, Refusal.NO_SUBJECT.tag(), "the token has no sub to sign in as");
         }
+        // the same id as a presence member's user_id (switchboard.auth.user-id: {sub}, or {org_id}:{sub} across
+        // tenants)
+        Caller caller = PusherAuthController.caller(jwt);
+        String userId = userIds.of(caller);
+        if (userId == null) {
+            return PusherAuthController.error(
+                    request, HttpStatus.FORBIDDEN, Refusal.NO_USER_ID.tag(), userIds.problem(caller));
+        }
         if (signer == null) {
             return PusherAuthController.error(
                     request,
@@ -93,7 +106,7 @@ public class UserAuthController {
             }
         }
         Map<String, Object> user = new LinkedHashMap<>();
-        user.put("id", subject);
+        user.put("id", userId);
         user.put("user_info", userInfo);
         String userData = JSON.writeValueAsString(user);
         Map<String, Object> answer = new LinkedHashMap<>();

@@ -20,6 +20,10 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 @ExtendWith(OutputCaptureExtension.class)
 class ChannelPolicyIT {
 
+    // 32 bytes, base64: the test's own encryption master key
+    private static final String MASTER_KEY =
+            java.util.Base64.getEncoder().encodeToString("a-test-master-key-of-32-bytes!!!".getBytes());
+
     private static GatewayUnderTest gateway;
 
     @BeforeAll
@@ -31,9 +35,12 @@ class ChannelPolicyIT {
                 "--switchboard.auth.rules[1].channel=private-lobby.{room}",
                 "--switchboard.auth.rules[1].any-caller=true",
                 "--switchboard.auth.rules[1].unchecked=room",
-                "--switchboard.auth.rules[2].channel=private-{tenant}.{room}",
+                "--switchboard.auth.rules[2].channel=private-tenant-{tenant}.{room}",
                 "--switchboard.auth.rules[2].claims.tenant=tenant",
-                "--switchboard.auth.rules[2].claims.room=room");
+                "--switchboard.auth.rules[2].claims.room=room",
+                "--switchboard.auth.rules[3].channel=private-encrypted-org.{org_id}",
+                "--switchboard.auth.rules[3].claims.org_id=org_id",
+                "--switchboard.pusher.encryption-master-key-base64=" + MASTER_KEY);
     }
 
     @AfterAll
@@ -73,11 +80,13 @@ class ChannelPolicyIT {
                 .contains("switchboard.auth.rules[0].channel")
                 .contains("{tenant} and {room}");
         String acmeEu = token(Map.of("tenant", "acme-eu", "room", "eu-lobby"));
-        assertThat(gateway.auth(acmeEu, "private-acme.eu-lobby").statusCode()).isEqualTo(403);
-        assertThat(gateway.auth(acmeEu, "private-acme-eu.eu-lobby").statusCode())
+        assertThat(gateway.auth(acmeEu, "private-tenant-acme.eu-lobby").statusCode())
+                .isEqualTo(403);
+        assertThat(gateway.auth(acmeEu, "private-tenant-acme-eu.eu-lobby").statusCode())
                 .isEqualTo(200);
         String acme = token(Map.of("tenant", "acme", "room", "eu-lobby"));
-        assertThat(gateway.auth(acme, "private-acme.eu-lobby").statusCode()).isEqualTo(200);
+        assertThat(gateway.auth(acme, "private-tenant-acme.eu-lobby").statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -149,5 +158,34 @@ class ChannelPolicyIT {
         HttpResponse<String> tooLong = gateway.auth(token(Map.of("org_id", fits + "1")), prefix + fits + "1");
         assertThat(tooLong.statusCode()).isIn(400, 403);
         assertThat(tooLong.body()).doesNotContain("\"auth\"");
+    }
+
+    // security review of issue 14, item 4
+
+    @Test
+    void aClearChannelRuleCannotGrantAnEncryptedChannel() throws Exception {
+        // private-{room} would match private-encrypted-x (room "encrypted-x") and hand out its shared secret
+        for (String template : new String[] {"private-{room}", "private-enc{room}"}) {
+            assertThat(startFails(
+                                    "--switchboard.auth.rules[0].channel=" + template,
+                                    "--switchboard.auth.rules[0].any-caller=true",
+                                    "--switchboard.auth.rules[0].unchecked=room")
+                            .getMessage())
+                    .as(template)
+                    .contains("switchboard.auth.rules[0].channel")
+                    .contains("could match private-encrypted-");
+        }
+        // a rule written for encrypted channels grants them, with the shared secret, to its own tenant only
+        String org1 = token(Map.of("org_id", 1));
+        HttpResponse<String> own = gateway.auth(org1, "private-encrypted-org.1");
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(own.body()).contains("shared_secret");
+        HttpResponse<String> other = gateway.auth(org1, "private-encrypted-org.2");
+        assertThat(other.statusCode()).isEqualTo(403);
+        assertThat(other.body()).doesNotContain("shared_secret");
+        // and the clear rules' templates never match an encrypted channel
+        HttpResponse<String> lobby = gateway.auth(org1, "private-encrypted-lobby.x");
+        assertThat(lobby.statusCode()).isEqualTo(403);
+        assertThat(lobby.body()).doesNotContain("shared_secret");
     }
 }

@@ -155,12 +155,15 @@ class ChannelPolicyTest {
                 .hasMessageContaining("switchboard.auth.rules[0].channel")
                 .hasMessageContaining("{tenant} and {room}");
         ChannelPolicy safe =
-                compile(Rule.claims("private-{tenant}.{room}", Map.of("tenant", "tenant", "room", "room")));
+                compile(Rule.claims("private-tenant-{tenant}.{room}", Map.of("tenant", "tenant", "room", "room")));
         Caller acmeEu = new Caller("u1", Map.of("tenant", "acme-eu", "room", "lobby"), "t");
         // acme-eu reads its own room, and no split of acme's channel is acme-eu's
-        assertThat(safe.decide("private-acme-eu.lobby", acmeEu).allowed()).isTrue();
-        assertThat(safe.decide("private-acme.eu-lobby", acmeEu).allowed()).isFalse();
-        assertThat(safe.decide("private-acme.eu.lobby", acmeEu).allowed()).isFalse();
+        assertThat(safe.decide("private-tenant-acme-eu.lobby", acmeEu).allowed())
+                .isTrue();
+        assertThat(safe.decide("private-tenant-acme.eu-lobby", acmeEu).allowed())
+                .isFalse();
+        assertThat(safe.decide("private-tenant-acme.eu.lobby", acmeEu).allowed())
+                .isFalse();
     }
 
     @Test
@@ -276,5 +279,83 @@ class ChannelPolicyTest {
                 .hasMessageContaining("exactly one of");
         assertThatThrownBy(() -> new ChannelPolicy(List.of(Rule.owner("private-doc.{id}", DOCUMENTS)), null, List.of()))
                 .hasMessageContaining("switchboard.auth.rules[0].authorizer");
+    }
+
+    // the security review of issue 14
+
+    @Test
+    void userIdsDoNotCollideAcrossTenants() {
+        ChannelPolicy tenants = new ChannelPolicy(
+                List.of(Rule.anyCaller("presence-lobby"), Rule.anyCaller("private-global")),
+                (url, channel, params, caller) -> null,
+                List.of(),
+                UserIds.compile("switchboard.auth.user-id", "{org_id}:{sub}"));
+        assertThat(tenants.decide("presence-lobby", caller("5", 1)).presence().userId())
+                .isEqualTo("1:5");
+        assertThat(tenants.decide("presence-lobby", caller("5", 2)).presence().userId())
+                .isEqualTo("2:5");
+        // a claim of the user id is required in every token, whatever the channel
+        Caller noOrg = new Caller("5", Map.of("name", "Ada"), "t");
+        for (String channel : List.of("presence-lobby", "private-global")) {
+            ChannelAuthorizer.Decision refused = tenants.decide(channel, noOrg);
+            assertThat(refused.refusal()).as(channel).isEqualTo(Refusal.NO_USER_ID);
+            assertThat(refused.reason()).contains("org_id");
+        }
+        assertThat(tenants.describe()).contains("user_id = {org_id}:{sub}");
+    }
+
+    @Test
+    void aTenantClaimTheUserIdLeavesOutIsNamedForTheStartUpWarning() {
+        assertThat(policy.claimsLeftOutOfUserId()).containsExactly("org_id");
+        ChannelPolicy tenantSafe = new ChannelPolicy(
+                List.of(Rule.claims("private-org.{org_id}", Map.of("org_id", "org_id"))),
+                null,
+                List.of(),
+                UserIds.compile("switchboard.auth.user-id", "{org_id}:{sub}"));
+        assertThat(tenantSafe.claimsLeftOutOfUserId()).isEmpty();
+        assertThat(compile(Rule.claims("private-job-status.{userId}", Map.of("userId", "sub")))
+                        .claimsLeftOutOfUserId())
+                .isEmpty();
+    }
+
+    @Test
+    void aClearChannelTemplateCannotMatchAnEncryptedChannel() {
+        for (String template : List.of(
+                "private-{room}",
+                "private-e{room}",
+                "private-enc{room}",
+                "private-encrypted{room}",
+                "private-{room}.x")) {
+            assertThatThrownBy(() -> compile(new Rule(template, null, null, true, List.of("room"), false)))
+                    .as(template)
+                    .hasMessageContaining("switchboard.auth.rules[0].channel")
+                    .hasMessageContaining("could match private-encrypted-")
+                    .hasMessageContaining("shared secret");
+        }
+        // a literal start that leaves private-encrypted- at a fixed position cannot, nor can one that is the prefix
+        for (String template : List.of(
+                "private-room.{room}",
+                "private-e.{room}",
+                "private-encrypted-{room}",
+                "private-encryptedx{room}",
+                "presence-{room}",
+                "private-encrypted-x")) {
+            assertThatCode(() -> compile(new Rule(
+                            template, null, null, true, template.contains("{") ? List.of("room") : List.of(), false)))
+                    .as(template)
+                    .doesNotThrowAnyException();
+        }
+        // an encrypted channel is granted by a rule for encrypted channels only
+        ChannelPolicy both = compile(
+                Rule.claims("private-encrypted-org.{org_id}", Map.of("org_id", "org_id")),
+                Rule.claims("private-org.{org_id}", Map.of("org_id", "org_id")));
+        assertThat(both.decide("private-encrypted-org.1", caller("u1", 1)).allowed())
+                .isTrue();
+        assertThat(both.decide("private-encrypted-org.2", caller("u1", 1)).refusal())
+                .isEqualTo(Refusal.CLAIM_MISMATCH);
+        assertThat(compile(Rule.claims("private-org.{org_id}", Map.of("org_id", "org_id")))
+                        .decide("private-encrypted-org.1", caller("u1", 1))
+                        .refusal())
+                .isEqualTo(Refusal.NO_RULE);
     }
 }

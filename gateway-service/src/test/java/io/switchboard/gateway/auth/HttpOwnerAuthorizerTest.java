@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -29,9 +31,15 @@ class HttpOwnerAuthorizerTest {
     private final AtomicReference<Integer> status = new AtomicReference<>(200);
     private final CountDownLatch release = new CountDownLatch(1);
     private final List<String> heard = new CopyOnWriteArrayList<>();
+    private final ExecutorService pool = Executors.newCachedThreadPool();
     private OwnerStub owner;
 
     private HttpOwnerAuthorizer authorizer(Duration timeout, Duration ttl, int maxConcurrent) throws Exception {
+        return authorizer(timeout, ttl, maxConcurrent, 64);
+    }
+
+    private HttpOwnerAuthorizer authorizer(Duration timeout, Duration ttl, int maxConcurrent, int maxConcurrentTotal)
+            throws Exception {
         owner = new OwnerStub((call, exchange) -> {
             if (call.channel().startsWith("private-hold")) {
                 release.await(30, TimeUnit.SECONDS);
@@ -39,7 +47,7 @@ class HttpOwnerAuthorizerTest {
             OwnerStub.json(exchange, status.get(), answer.get());
         });
         return new HttpOwnerAuthorizer(
-                new HttpOwnerAuthorizer.Settings(timeout, ttl, maxConcurrent, 1000),
+                new HttpOwnerAuthorizer.Settings(timeout, ttl, maxConcurrent, maxConcurrentTotal, 1000),
                 clock,
                 (url, a, cached, took) -> heard.add(a.outcome().tag() + (cached ? " cached" : "")));
     }
@@ -47,6 +55,7 @@ class HttpOwnerAuthorizerTest {
     @AfterEach
     void stop() {
         release.countDown();
+        pool.shutdownNow();
         if (owner != null) {
             owner.close();
         }
@@ -216,6 +225,52 @@ class HttpOwnerAuthorizerTest {
                         .outcome())
                 .isEqualTo(Outcome.ALLOWED);
         assertThat(owner.calls().get(0).sub()).isNull();
+    }
+
+    @Test
+    void ownerAnswerWithADuplicateKeyIsRefused() throws Exception {
+        HttpOwnerAuthorizer authorizer = authorizer(Duration.ofSeconds(2), Duration.ZERO, 4);
+        Caller caller = caller("a", 1, NOW.plusSeconds(600));
+        for (String body : List.of(
+                "{\"allow\": false, \"allow\": true}",
+                "{\"allow\": true, \"allow\": true}",
+                "{\"allow\": true, \"user_info\": {\"name\": \"Ada\", \"name\": \"Eve\"}}",
+                "{\"allow\": false} {\"allow\": true}")) {
+            answer.set(body);
+            assertThat(ask(authorizer, "private-doc.1", caller).outcome())
+                    .as(body)
+                    .isEqualTo(Outcome.ERROR);
+        }
+    }
+
+    @Test
+    void ownerCallsInFlightAreCappedAcrossAllOwners() throws Exception {
+        // 2 per owner, 3 for all owners together: two owners (two authorizer URLs) with 2 calls each held
+        HttpOwnerAuthorizer authorizer = authorizer(Duration.ofSeconds(20), Duration.ofSeconds(5), 2, 3);
+        URI first = owner.url();
+        URI second = URI.create(owner.url() + "?owner=second");
+        List<CompletableFuture<OwnerAnswer>> calls = new ArrayList<>();
+        for (URI url : List.of(first, first, second, second)) {
+            Caller caller = caller("held-" + calls.size(), 1, NOW.plusSeconds(600));
+            calls.add(CompletableFuture.supplyAsync(
+                    () -> authorizer.ask(url, "private-hold.1", Map.of("id", "1"), caller), pool));
+        }
+        // three reach the owners; the fourth is refused at once although its own owner has room
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> owner.inFlight() == 3
+                        && calls.stream().filter(CompletableFuture::isDone).count() == 1);
+        assertThat(calls.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join))
+                .singleElement()
+                .satisfies(a -> assertThat(a.outcome()).isEqualTo(Outcome.BUSY));
+        release.countDown();
+        assertThat(calls.stream().map(CompletableFuture::join).filter(a -> a.outcome() == Outcome.ALLOWED))
+                .hasSize(3);
+        assertThat(owner.maxInFlight()).isEqualTo(3);
+        // the permits came back, to both bulkheads
+        assertThat(authorizer
+                        .ask(second, "private-doc.9", Map.of("id", "9"), caller("later", 1, NOW.plusSeconds(600)))
+                        .outcome())
+                .isEqualTo(Outcome.ALLOWED);
     }
 
     private static int freePort() throws Exception {
