@@ -64,6 +64,17 @@ final class GatewayUnderTest implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** {@code POST /user-auth} as pusher-js's userAuthentication sends it. */
+    HttpResponse<String> userAuth(String bearer) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/user-auth"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("socket_id=123.456"));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     ConfigurableApplicationContext context() {
         return context;
     }

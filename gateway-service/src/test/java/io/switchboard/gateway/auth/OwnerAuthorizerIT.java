@@ -64,6 +64,7 @@ class OwnerAuthorizerIT {
                             200,
                             "{\"allow\": true, \"user_info\": {\"name\": \"Ada L.\", \"role\": \"editor\"}}");
                 case "refuse" -> OwnerStub.json(exchange, 200, "{\"allow\": false}");
+                case "dupkey" -> OwnerStub.json(exchange, 200, "{\"allow\": false, \"allow\": true}");
                 case "allowedfalse" -> OwnerStub.json(exchange, 200, "{\"allowed\": false}");
                 case "allowedtrue" -> OwnerStub.json(exchange, 200, "{\"allowed\": true}");
                 case "allowstring" -> OwnerStub.json(exchange, 200, "{\"allow\": \"true\"}");
@@ -329,10 +330,89 @@ class OwnerAuthorizerIT {
     }
 
     private static HttpResponse<String> call(String token, String channel) {
+        return call(gateway, token, channel);
+    }
+
+    private static HttpResponse<String> call(GatewayUnderTest gateway, String token, String channel) {
         try {
             return gateway.auth(token, channel);
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    // security review of issue 14, item 5
+
+    @Test
+    void ownerAnswerWithADuplicateKeyIsRefused() throws Exception {
+        // last-key-wins would read {"allow": false, "allow": true} as allowed
+        HttpResponse<String> answer = gateway.auth(TestTokens.sign("user-1", 1), "private-room.dupkey");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(403);
+        assertThat(answer.body()).contains("could not be asked").doesNotContain("\"auth\"");
+        assertThat(owner.callsFor("private-room.dupkey")).isEqualTo(1);
+    }
+
+    // security review of issue 14, item 6: one cap for all owners together, not only one per owner
+
+    @Test
+    void ownerCallsInFlightAreCappedAcrossAllOwners() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger inFlight = new AtomicInteger();
+        OwnerStub.Behaviour slow = (call, exchange) -> {
+            inFlight.incrementAndGet();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+            OwnerStub.json(exchange, 200, "{\"allow\": true}");
+        };
+        int perOwner = 4;
+        int total = 6;
+        int callers = 2 * perOwner;
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try (OwnerStub audits = new OwnerStub(slow);
+                OwnerStub documents = new OwnerStub(slow);
+                GatewayUnderTest capped = GatewayUnderTest.start(
+                        "--switchboard.auth.rules[0].channel=private-audit.{id}",
+                        "--switchboard.auth.rules[0].authorizer=" + audits.url(),
+                        "--switchboard.auth.rules[1].channel=private-doc.{id}",
+                        "--switchboard.auth.rules[1].authorizer=" + documents.url(),
+                        "--switchboard.auth.rules[2].channel=private-org.{org_id}",
+                        "--switchboard.auth.rules[2].claims.org_id=org_id",
+                        "--switchboard.auth.owner.timeout=20s",
+                        "--switchboard.auth.owner.max-concurrent=" + perOwner,
+                        "--switchboard.auth.owner.max-concurrent-total=" + total)) {
+            List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                String channel = (i % 2 == 0 ? "private-audit." : "private-doc.") + i;
+                String token = TestTokens.sign("user-" + i, 1);
+                calls.add(CompletableFuture.supplyAsync(() -> call(capped, token, channel), pool));
+            }
+            // each owner has room for 4, yet only 6 calls reach the two owners; the 2 others are refused at once
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> inFlight.get() == total
+                            && calls.stream().filter(CompletableFuture::isDone).count() == callers - total);
+            assertThat(calls.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join))
+                    .hasSize(callers - total)
+                    .allSatisfy(r -> {
+                        assertThat(r.statusCode()).isEqualTo(403);
+                        assertThat(r.body()).contains("busy");
+                    });
+            // the gateway still answers a request that needs no owner, while the owners hold 6 threads
+            assertThat(capped.auth(TestTokens.sign("user-x", 7), "private-org.7")
+                            .statusCode())
+                    .isEqualTo(200);
+            release.countDown();
+            for (CompletableFuture<HttpResponse<String>> call : calls) {
+                call.get(30, TimeUnit.SECONDS);
+            }
+            assertThat(calls.stream().map(CompletableFuture::join).filter(r -> r.statusCode() == 200))
+                    .hasSize(total);
+            assertThat(audits.maxInFlight() + documents.maxInFlight()).isLessThanOrEqualTo(total);
+        } finally {
+            release.countDown();
+            pool.shutdown();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.switchboard.gateway.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -11,6 +12,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import io.switchboard.gateway.GatewayApplication;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -171,6 +173,28 @@ class TokenRulesIT {
         // one fetch to start, then at most two refetches per jwks-refetch-interval (30 s by default)
         assertThat(jwksFetches.get()).isBetween(1, 5);
         assertThat(jwksGateway.auth(known, "private-org.1").statusCode()).isEqualTo(200);
+    }
+
+    // security review of issue 14, item 2
+
+    @Test
+    void aPlainHttpJwksUrlOffLoopbackStopsStartUp() {
+        Throwable[] failure = new Throwable[1];
+        assertThatThrownBy(() -> GatewayApplication.builder()
+                        .run(GatewayUnderTest.args(
+                                "--switchboard.auth.jwt.hs256-secret=",
+                                "--switchboard.auth.jwt.jwks-url=http://idp.internal/jwks",
+                                "--switchboard.auth.jwt.audience=" + AUDIENCE))
+                        .close())
+                .satisfies(e -> failure[0] = e);
+        Throwable root = failure[0];
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        assertThat(root.getMessage())
+                .contains("switchboard.auth.jwt.jwks-url (SWITCHBOARD_JWT_JWKS_URL)")
+                .contains("plain http to idp.internal")
+                .contains("SWITCHBOARD_JWT_JWKS_ALLOW_HTTP");
     }
 
     private static String rs256(RSAKey key, String kid) throws Exception {
