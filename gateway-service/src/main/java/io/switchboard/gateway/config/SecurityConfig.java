@@ -2,6 +2,7 @@ package io.switchboard.gateway.config;
 
 import io.switchboard.gateway.auth.AuthMode;
 import io.switchboard.gateway.http.Refusals;
+import io.switchboard.gateway.http.TokenRefusals;
 import io.switchboard.gateway.limits.KeyedRateLimiter;
 import io.switchboard.gateway.limits.RateLimitFilters;
 import io.switchboard.gateway.operator.OperatorToken;
@@ -27,7 +28,6 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -47,7 +47,8 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
  *   <li><b>Channel and user auth</b> ({@code /auth}, {@code /user-auth}), with CORS for the configured origins. In
  *       {@code jwt} mode Spring Security's resource server verifies the bearer token (signature, expiry, issuer,
  *       audience: AuthConfig's decoder) before the channel policy is asked; a missing, forged, expired or malformed
- *       token gets 401, counted as {@code no_token} or {@code invalid_token}; then the per-caller rate limit.
+ *       token gets 401, counted as {@code no_token}, {@code token_expired}, {@code token_signature},
+ *       {@code token_claims} or {@code token_malformed} ({@link TokenRefusals}); then the per-caller rate limit.
  *   <li><b>Everything else</b>, on either port, answers 404: the public port serves no {@code /actuator} at all.
  * </ol>
  */
@@ -185,12 +186,14 @@ public class SecurityConfig {
                 .logout(logout -> logout.disable());
     }
 
-    /** Spring Security's bearer entry point (401, WWW-Authenticate), tagging the refusal for the counter. */
+    /**
+     * Spring Security's bearer entry point (401, WWW-Authenticate), tagging the refusal for the counter with what was
+     * wrong with the token ({@link TokenRefusals}).
+     */
     private static AuthenticationEntryPoint countedBearerEntryPoint() {
         BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
         return (request, response, e) -> {
-            Refusals.tag(
-                    request, e instanceof OAuth2AuthenticationException ? Refusals.INVALID_TOKEN : Refusals.NO_TOKEN);
+            Refusals.tag(request, TokenRefusals.reason(e));
             bearer.commence(request, response, e);
         };
     }

@@ -17,8 +17,14 @@ public final class Refusals {
 
     /** No bearer token where one is required (Spring Security's entry point). */
     public static final String NO_TOKEN = "no_token";
-    /** A bearer token that is forged, expired, malformed or for another audience (401 from the entry point). */
-    public static final String INVALID_TOKEN = "invalid_token";
+    /** A well-signed bearer token past its {@code exp} (plus the clock skew): a stale tab, 401. */
+    public static final String TOKEN_EXPIRED = "token_expired";
+    /** A bearer token whose signature does not verify, signed by a key we do not know, or unsigned: forged, 401. */
+    public static final String TOKEN_SIGNATURE = "token_signature";
+    /** A well-signed bearer token whose claims fail: {@code aud}, {@code iss}, {@code sub} or {@code exp} missing, 401. */
+    public static final String TOKEN_CLAIMS = "token_claims";
+    /** A bearer token that is not a readable JWT, or a malformed {@code Authorization} header, 401. */
+    public static final String TOKEN_MALFORMED = "token_malformed";
     /** The test endpoint or the management surface without the operator token. */
     public static final String OPERATOR_TOKEN_REQUIRED = "operator_token_required";
     /** A bearer token that is not the operator token. */

@@ -136,7 +136,7 @@ class RequestLimitsIT {
     /** A forged-token storm: each token differs, the address does not. */
     @Test
     void aBurstOverTheAddressLimitGets429WhateverTheTokens() throws Exception {
-        double invalidBefore = refused(addressLimited, "invalid_token");
+        double forgedBefore = refused(addressLimited, "token_signature");
         for (int i = 0; i < 5; i++) {
             String forged = token(
                     "a-forger-secret-that-is-at-least-32-bytes-" + i,
@@ -150,7 +150,7 @@ class RequestLimitsIT {
         assertThat(over.statusCode()).isEqualTo(429);
         assertThat(over.headers().firstValue("Retry-After")).isPresent();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(refused(addressLimited, "invalid_token")).isEqualTo(invalidBefore + 5);
+            assertThat(refused(addressLimited, "token_signature")).isEqualTo(forgedBefore + 5);
             assertThat(refused(addressLimited, "rate_limited_address")).isGreaterThanOrEqualTo(1);
         });
     }
@@ -159,7 +159,7 @@ class RequestLimitsIT {
     void refusalsAreCountedByReason() throws Exception {
         String policy = Refusal.CLAIM_MISMATCH.tag();
         double noToken = refused(limited, "no_token");
-        double invalid = refused(limited, "invalid_token");
+        double malformed = refused(limited, "token_malformed");
         double byPolicy = refused(limited, policy);
         double badName = refused(limited, "name_invalid");
         assertThat(limited.auth(null, "private-org.5").statusCode()).isEqualTo(401);
@@ -171,7 +171,7 @@ class RequestLimitsIT {
                 .isEqualTo(400);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(refused(limited, "no_token")).isEqualTo(noToken + 1);
-            assertThat(refused(limited, "invalid_token")).isEqualTo(invalid + 1);
+            assertThat(refused(limited, "token_malformed")).isEqualTo(malformed + 1);
             assertThat(refused(limited, policy)).isEqualTo(byPolicy + 1);
             assertThat(refused(limited, "name_invalid")).isEqualTo(badName + 1);
         });
@@ -182,12 +182,18 @@ class RequestLimitsIT {
 
     /** The counter for the reason, summed over endpoints, as Prometheus scrapes it from the management port. */
     static double refused(TestGateway gateway, String reason) throws Exception {
+        return refused(gateway, null, reason);
+    }
+
+    /** The counter for the endpoint (any when null) and the reason, as Prometheus scrapes it. */
+    static double refused(TestGateway gateway, String endpoint, String reason) throws Exception {
         HttpResponse<String> scrape = gateway.get(gateway.management("/actuator/prometheus"), null);
         assertThat(scrape.statusCode()).isEqualTo(200);
         double sum = 0;
         Matcher m = SAMPLE.matcher(scrape.body());
         while (m.find()) {
-            if (m.group(1).contains("reason=\"" + reason + "\"")) {
+            if (m.group(1).contains("reason=\"" + reason + "\"")
+                    && (endpoint == null || m.group(1).contains("endpoint=\"" + endpoint + "\""))) {
                 sum += Double.parseDouble(m.group(2));
             }
         }
