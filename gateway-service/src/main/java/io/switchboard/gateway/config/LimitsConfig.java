@@ -1,6 +1,7 @@
 package io.switchboard.gateway.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.switchboard.gateway.http.ApiPath;
 import io.switchboard.gateway.http.RefusalMetricsFilter;
 import io.switchboard.gateway.limits.BodyLimitFilter;
 import io.switchboard.gateway.limits.KeyedRateLimiter;
@@ -66,7 +67,10 @@ public class LimitsConfig {
                 limits.perAddressRequests(),
                 limits.perAddressPeriod().toMillis() / 1000.0);
         return registration(
-                new BodyLimitFilter(request -> request.getRequestURI().endsWith("/test") ? test : auth), -200);
+                new BodyLimitFilter(
+                        // the endpoint the request reaches (decoded path), not the raw URI: /%74est is the test's
+                        request -> ApiPath.TEST.equals(ApiPath.endpoint(request)) ? test : auth),
+                -200);
     }
 
     private static <F extends OncePerRequestFilter> FilterRegistrationBean<F> registration(F filter, int order) {

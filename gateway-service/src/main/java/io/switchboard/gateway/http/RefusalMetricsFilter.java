@@ -7,7 +7,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Set;
 import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -17,12 +16,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * outside every other filter, so refusals by the body limit, the rate limits, Spring Security's entry points (401
  * invalid_token), CORS and the controllers (403 by the policy's reason code) all pass through it; the reason is the
  * tag set by whoever refused ({@link Refusals}), or {@code http_<status>} when none did (a 405 or a 415 from Spring
- * MVC). The one place that counts, so no refusal is counted twice or forgotten.
+ * MVC). The one place that counts, so no refusal is counted twice or forgotten. The endpoint is the one the request
+ * reaches ({@link ApiPath}: the decoded path, so {@code /%61uth} counts as {@code auth}).
  */
 public final class RefusalMetricsFilter extends OncePerRequestFilter {
 
     public static final String METRIC = "switchboard.gateway.auth.refused";
-    private static final Set<String> ENDPOINTS = Set.of("auth", "user-auth", "test");
 
     private final MeterRegistry registry;
 
@@ -44,7 +43,7 @@ public final class RefusalMetricsFilter extends OncePerRequestFilter {
                             ? Refusals.CORS_ORIGIN_REFUSED
                             : "http_" + status;
                 }
-                counter(endpoint(request), reason).increment();
+                counter(ApiPath.endpoint(request), reason).increment();
             }
         }
     }
@@ -55,11 +54,5 @@ public final class RefusalMetricsFilter extends OncePerRequestFilter {
                 .tag("endpoint", endpoint)
                 .tag("reason", reason)
                 .register(registry);
-    }
-
-    private static String endpoint(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        String last = path.substring(path.lastIndexOf('/') + 1);
-        return ENDPOINTS.contains(last) ? last : "other";
     }
 }
