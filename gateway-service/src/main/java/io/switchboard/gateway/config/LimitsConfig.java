@@ -2,6 +2,7 @@ package io.switchboard.gateway.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.gateway.http.ApiPath;
+import io.switchboard.gateway.http.RefusalCors;
 import io.switchboard.gateway.http.RefusalMetricsFilter;
 import io.switchboard.gateway.limits.BodyLimitFilter;
 import io.switchboard.gateway.limits.KeyedRateLimiter;
@@ -23,7 +24,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *   <li>{@link BodyLimitFilter} (-200): before anything parses the body.
  * </ol>
  *
- * The per-caller limit runs inside Spring Security, once the token is verified (SecurityConfig).
+ * The per-caller limit runs inside Spring Security, once the token is verified (SecurityConfig). The 413 and the
+ * per-address 429 carry the CORS headers of the auth endpoints' configuration ({@link RefusalCors}), since Spring
+ * Security's CORS filter runs after them.
  */
 @Configuration(proxyBeanMethods = false)
 public class LimitsConfig {
@@ -49,12 +52,13 @@ public class LimitsConfig {
     }
 
     @Bean
-    FilterRegistrationBean<OncePerRequestFilter> addressRateLimitFilter(KeyedRateLimiter addressRateLimiter) {
-        return registration(RateLimitFilters.perAddress(addressRateLimiter), -250);
+    FilterRegistrationBean<OncePerRequestFilter> addressRateLimitFilter(
+            KeyedRateLimiter addressRateLimiter, RefusalCors refusalCors) {
+        return registration(RateLimitFilters.perAddress(addressRateLimiter, refusalCors), -250);
     }
 
     @Bean
-    FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(LimitsProperties limits) {
+    FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(LimitsProperties limits, RefusalCors refusalCors) {
         long auth = limits.authBody().toBytes();
         long test = limits.testBody().toBytes();
         log.info(
@@ -69,7 +73,8 @@ public class LimitsConfig {
         return registration(
                 new BodyLimitFilter(
                         // the endpoint the request reaches (decoded path), not the raw URI: /%74est is the test's
-                        request -> ApiPath.TEST.equals(ApiPath.endpoint(request)) ? test : auth),
+                        request -> ApiPath.TEST.equals(ApiPath.endpoint(request)) ? test : auth,
+                        refusalCors),
                 -200);
     }
 

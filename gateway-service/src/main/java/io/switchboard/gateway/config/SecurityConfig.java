@@ -1,6 +1,7 @@
 package io.switchboard.gateway.config;
 
 import io.switchboard.gateway.auth.AuthMode;
+import io.switchboard.gateway.http.RefusalCors;
 import io.switchboard.gateway.http.Refusals;
 import io.switchboard.gateway.http.TokenRefusals;
 import io.switchboard.gateway.limits.KeyedRateLimiter;
@@ -26,6 +27,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
@@ -136,10 +138,10 @@ public class SecurityConfig {
     SecurityFilterChain channelAuthChain(
             HttpSecurity http,
             AuthProperties properties,
-            CorsProperties cors,
+            RefusalCors refusalCors,
             @Qualifier("callerRateLimiter") KeyedRateLimiter callerRateLimiter)
             throws Exception {
-        common(http).securityMatcher(AUTH, USER_AUTH).cors(c -> c.configurationSource(corsSource(cors)));
+        common(http).securityMatcher(AUTH, USER_AUTH).cors(c -> c.configurationSource(refusalCors.source()));
         if (properties.mode() == AuthMode.JWT) {
             AuthenticationEntryPoint entryPoint = countedBearerEntryPoint();
             http.authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ERROR)
@@ -199,9 +201,20 @@ public class SecurityConfig {
     }
 
     /**
+     * The one CORS configuration of the auth endpoints, for Spring Security's CORS filter and for the refusals
+     * answered before it ({@link RefusalCors}: the 413 and the per-address 429). Deliberately not a bean of type
+     * {@code CorsConfigurationSource}: Spring Security would then turn CORS on in every chain.
+     */
+    @Bean
+    RefusalCors refusalCors(CorsProperties cors) {
+        return new RefusalCors(corsSource(cors));
+    }
+
+    /**
      * CORS for the auth endpoints: the configured origins may POST with {@code Authorization} and
-     * {@code Content-Type} (what pusher-js and Laravel Echo send), without cookies. With no origin configured no
-     * CORS configuration exists and Spring adds no CORS header: a browser refuses cross-origin calls itself.
+     * {@code Content-Type} (what pusher-js and Laravel Echo send), without cookies, and read {@code Retry-After}
+     * (not a CORS-safelisted response header) on a 429. With no origin configured no CORS configuration exists and
+     * Spring adds no CORS header: a browser refuses cross-origin calls itself.
      */
     static UrlBasedCorsConfigurationSource corsSource(CorsProperties cors) {
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
@@ -210,6 +223,7 @@ public class SecurityConfig {
             config.setAllowedOrigins(cors.allowedOrigins());
             config.setAllowedMethods(List.of("POST"));
             config.setAllowedHeaders(List.of("Authorization", "Content-Type", "X-Requested-With", "X-Socket-ID"));
+            config.setExposedHeaders(List.of(HttpHeaders.RETRY_AFTER));
             config.setAllowCredentials(false);
             config.setMaxAge(Duration.ofHours(1));
             source.registerCorsConfiguration(AUTH, config);

@@ -1,5 +1,6 @@
 package io.switchboard.gateway.limits;
 
+import io.switchboard.gateway.http.RefusalCors;
 import io.switchboard.gateway.http.Refusals;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -16,15 +17,21 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * the limit plus one byte: above the limit it is refused, otherwise the request goes on with the bytes in memory
  * ({@link CachedBodyRequest}), so no later reader can be made to take more. After a 413 Tomcat closes the
  * connection once it has discarded at most {@code server.tomcat.max-swallow-size} (2 MB) of what the client still
- * sends, so the rest of a huge body is never read.
+ * sends, so the rest of a huge body is never read. A 413 to an allowed cross-origin caller carries the CORS headers
+ * it would get on success ({@link RefusalCors}): this filter runs before Spring Security's CORS filter.
  */
 public final class BodyLimitFilter extends OncePerRequestFilter {
 
     private final ToLongFunction<HttpServletRequest> limitFor;
+    private final RefusalCors cors;
 
-    /** @param limitFor the limit in bytes for a request, or a negative number for none */
-    public BodyLimitFilter(ToLongFunction<HttpServletRequest> limitFor) {
+    /**
+     * @param limitFor the limit in bytes for a request, or a negative number for none
+     * @param cors the CORS headers a refusal carries
+     */
+    public BodyLimitFilter(ToLongFunction<HttpServletRequest> limitFor, RefusalCors cors) {
         this.limitFor = limitFor;
+        this.cors = cors;
     }
 
     @Override
@@ -52,8 +59,8 @@ public final class BodyLimitFilter extends OncePerRequestFilter {
         chain.doFilter(new CachedBodyRequest(request, body), response);
     }
 
-    private static void refuse(HttpServletRequest request, HttpServletResponse response, long limit)
-            throws IOException {
+    private void refuse(HttpServletRequest request, HttpServletResponse response, long limit) throws IOException {
+        cors.addHeaders(request, response);
         Refusals.refuse(request, response, 413, Refusals.BODY_TOO_LARGE, "the body is larger than " + limit + " bytes");
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.gateway.limits;
 
+import io.switchboard.gateway.http.RefusalCors;
 import io.switchboard.gateway.http.Refusals;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -17,6 +18,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -25,21 +27,29 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * differ each time), and {@link #perCaller} right after Spring Security verified the bearer token, keyed on the
  * token's issuer and subject (a user's several tabs and refreshed tokens share one budget), or on the token's SHA-256
  * when it has no subject.
+ *
+ * <p>The per-address limit runs before Spring Security's CORS filter, so its 429 carries the CORS headers an allowed
+ * origin would get ({@link RefusalCors}: {@code Access-Control-Allow-Origin}, and {@code Retry-After} exposed), and
+ * it lets CORS preflights through uncounted: a preflight carries no token and no body and is answered by the CORS
+ * filter, and a refused preflight would turn the 429 that follows into a network error in the browser. The
+ * per-caller limit runs after the CORS filter, which has already added those headers.
  */
 public final class RateLimitFilters {
 
     private RateLimitFilters() {}
 
-    public static OncePerRequestFilter perAddress(KeyedRateLimiter limiter) {
+    public static OncePerRequestFilter perAddress(KeyedRateLimiter limiter, RefusalCors cors) {
         return new Limit(
                 limiter,
-                request -> ClientAddress.key(request.getRemoteAddr()),
+                request -> CorsUtils.isPreFlightRequest(request) ? null : ClientAddress.key(request.getRemoteAddr()),
                 Refusals.RATE_LIMITED_ADDRESS,
-                "too many auth attempts from this address");
+                "too many auth attempts from this address",
+                cors);
     }
 
     public static OncePerRequestFilter perCaller(KeyedRateLimiter limiter) {
-        return new Limit(limiter, RateLimitFilters::callerKey, Refusals.RATE_LIMITED_CALLER, "too many auth attempts");
+        return new Limit(
+                limiter, RateLimitFilters::callerKey, Refusals.RATE_LIMITED_CALLER, "too many auth attempts", null);
     }
 
     /** The verified caller's key, or null (not limited here) when the request carries no verified token. */
@@ -71,12 +81,20 @@ public final class RateLimitFilters {
         private final Function<HttpServletRequest, String> key;
         private final String reason;
         private final String message;
+        private final RefusalCors cors;
 
-        Limit(KeyedRateLimiter limiter, Function<HttpServletRequest, String> key, String reason, String message) {
+        /** @param cors the CORS headers of a refusal, or null where Spring's CORS filter already ran */
+        Limit(
+                KeyedRateLimiter limiter,
+                Function<HttpServletRequest, String> key,
+                String reason,
+                String message,
+                RefusalCors cors) {
             this.limiter = limiter;
             this.key = key;
             this.reason = reason;
             this.message = message;
+            this.cors = cors;
         }
 
         @Override
@@ -93,6 +111,9 @@ public final class RateLimitFilters {
             if (wait.isPresent()) {
                 response.setHeader(
                         HttpHeaders.RETRY_AFTER, Long.toString(KeyedRateLimiter.retryAfterSeconds(wait.get())));
+                if (cors != null) {
+                    cors.addHeaders(request, response);
+                }
                 Refusals.refuse(request, response, 429, reason, message);
                 return;
             }

@@ -2,6 +2,7 @@ package io.switchboard.gateway.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.gateway.http.RefusalCors;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,7 +13,7 @@ import org.springframework.mock.web.MockHttpServletResponse;
 /** The filter's own decisions; RequestLimitsIT runs it in Tomcat with real declared and chunked bodies. */
 class BodyLimitFilterTest {
 
-    private final BodyLimitFilter filter = new BodyLimitFilter(request -> 64);
+    private final BodyLimitFilter filter = new BodyLimitFilter(request -> 64, new RefusalCors(request -> null));
 
     /** A request without a declared length, as a chunked one arrives. */
     private static MockHttpServletRequest chunked(String contentType, String body) {
