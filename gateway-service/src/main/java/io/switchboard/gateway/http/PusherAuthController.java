@@ -7,6 +7,8 @@ import io.switchboard.gateway.auth.ChannelAuthorizer;
 import io.switchboard.gateway.auth.Refusal;
 import io.switchboard.gateway.config.PusherProperties;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
@@ -15,15 +17,14 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /api/realtime/pusher/auth} (contracts section 7): signs private, presence and
  * {@code private-encrypted-} channels for pusher-js and Laravel Echo, form-encoded or JSON, when the
- * {@link ChannelAuthorizer} allows the caller. Pusher's rules for the socket id and the channel name (characters,
+ * {@link ChannelAuthorizer} allows the caller. {@code socket_id} and {@code channel_name} come from the body only, each
+ * at most once ({@link BodyFields}: 400 otherwise). Pusher's rules for the socket id and the channel name (characters,
  * 164 characters) are checked first (400), so no owner is asked about a name Pusher would refuse. Signing is
  * pusher-http-java's: with {@code PUSHER_ENCRYPTION_MASTER_KEY_BASE64} set, an encrypted channel's answer carries
  * its {@code shared_secret}; without it, encrypted channels are refused with 400. Presence members get their
@@ -34,6 +35,9 @@ import org.springframework.web.bind.annotation.RestController;
 public class PusherAuthController {
 
     private static final String ENCRYPTED_PREFIX = "private-encrypted-";
+    static final String SOCKET_ID = "socket_id";
+    static final String CHANNEL_NAME = "channel_name";
+    private static final List<String> FIELDS = List.of(SOCKET_ID, CHANNEL_NAME);
 
     private final ObjectProvider<Pusher> pusher;
     private final ChannelAuthorizer authorizer;
@@ -47,18 +51,15 @@ public class PusherAuthController {
     }
 
     @PostMapping(path = "/auth", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
-    public ResponseEntity<Object> authorizeForm(
-            @RequestParam(name = "socket_id", required = false) String socketId,
-            @RequestParam(name = "channel_name", required = false) String channel,
-            @AuthenticationPrincipal Jwt jwt,
-            HttpServletRequest request) {
-        return authorize(socketId, channel, caller(jwt), request);
+    public ResponseEntity<Object> authorizeForm(@AuthenticationPrincipal Jwt jwt, HttpServletRequest request)
+            throws IOException {
+        return authorize(BodyFields.form(request, FIELDS), caller(jwt), request);
     }
 
     @PostMapping(path = "/auth", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<Object> authorizeJson(
-            @RequestBody Map<String, Object> body, @AuthenticationPrincipal Jwt jwt, HttpServletRequest request) {
-        return authorize(text(body.get("socket_id")), text(body.get("channel_name")), caller(jwt), request);
+    public ResponseEntity<Object> authorizeJson(@AuthenticationPrincipal Jwt jwt, HttpServletRequest request)
+            throws IOException {
+        return authorize(BodyFields.json(request, FIELDS), caller(jwt), request);
     }
 
     /** The verified caller, or null when the auth mode does not authenticate callers. */
@@ -66,7 +67,12 @@ public class PusherAuthController {
         return jwt == null ? null : new Caller(jwt.getSubject(), jwt.getClaims(), jwt.getTokenValue());
     }
 
-    private ResponseEntity<Object> authorize(String socketId, String channel, Caller caller, HttpServletRequest req) {
+    private ResponseEntity<Object> authorize(BodyFields fields, Caller caller, HttpServletRequest req) {
+        if (fields.problem() != null) {
+            return error(req, HttpStatus.BAD_REQUEST, Refusals.BAD_REQUEST, fields.problem());
+        }
+        String socketId = fields.get(SOCKET_ID);
+        String channel = fields.get(CHANNEL_NAME);
         String problem = PusherNames.socketIdProblem(socketId);
         if (problem != null) {
             return error(
@@ -133,9 +139,5 @@ public class PusherAuthController {
         return ResponseEntity.status(status)
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("error", message));
-    }
-
-    static String text(Object value) {
-        return value instanceof String s ? s : null;
     }
 }

@@ -7,6 +7,7 @@ import io.switchboard.gateway.auth.UserIds;
 import io.switchboard.gateway.config.AuthProperties;
 import io.switchboard.gateway.config.PusherProperties;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,15 +17,14 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code POST /api/realtime/pusher/user-auth} (contracts section 7): Pusher user authentication, as pusher-js's
- * {@code userAuthentication} calls it for {@code pusher:signin} (form-encoded or JSON {@code socket_id}). The user is
+ * {@code userAuthentication} calls it for {@code pusher:signin} (form-encoded or JSON {@code socket_id}, from the body
+ * only and at most once: {@link BodyFields}). The user is
  * the verified token's: {@code user_data = {"id": user id, "user_info": {the presence-info claims the token has}}}
  * ({@code switchboard.auth.user-id}, the same id as a presence member's), signed
  * by {@link UserAuthSigner}; the answer is {@code {"auth", "user_data"}}. Only in {@code jwt} mode: in {@code deny} and
@@ -35,6 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class UserAuthController {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final List<String> FIELDS = List.of(PusherAuthController.SOCKET_ID);
 
     private final AuthMode mode;
     private final List<String> userInfoClaims;
@@ -49,20 +50,22 @@ public class UserAuthController {
     }
 
     @PostMapping(path = "/user-auth", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
-    public ResponseEntity<Object> signInForm(
-            @RequestParam(name = "socket_id", required = false) String socketId,
-            @AuthenticationPrincipal Jwt jwt,
-            HttpServletRequest request) {
-        return signIn(socketId, jwt, request);
+    public ResponseEntity<Object> signInForm(@AuthenticationPrincipal Jwt jwt, HttpServletRequest request)
+            throws IOException {
+        return signIn(BodyFields.form(request, FIELDS), jwt, request);
     }
 
     @PostMapping(path = "/user-auth", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<Object> signInJson(
-            @RequestBody Map<String, Object> body, @AuthenticationPrincipal Jwt jwt, HttpServletRequest request) {
-        return signIn(PusherAuthController.text(body.get("socket_id")), jwt, request);
+    public ResponseEntity<Object> signInJson(@AuthenticationPrincipal Jwt jwt, HttpServletRequest request)
+            throws IOException {
+        return signIn(BodyFields.json(request, FIELDS), jwt, request);
     }
 
-    private ResponseEntity<Object> signIn(String socketId, Jwt jwt, HttpServletRequest request) {
+    private ResponseEntity<Object> signIn(BodyFields fields, Jwt jwt, HttpServletRequest request) {
+        if (fields.problem() != null) {
+            return PusherAuthController.error(request, HttpStatus.BAD_REQUEST, Refusals.BAD_REQUEST, fields.problem());
+        }
+        String socketId = fields.get(PusherAuthController.SOCKET_ID);
         String problem = PusherNames.socketIdProblem(socketId);
         if (problem != null) {
             return PusherAuthController.error(

@@ -25,7 +25,8 @@ import org.springframework.util.MultiValueMap;
 /**
  * A request whose body was already read (within the limit) by {@link BodyLimitFilter}: the body is served from
  * memory, and a form-encoded body's parameters are parsed from it with Spring's {@link FormHttpMessageConverter}
- * (the container would try to read the consumed stream again), together with the query string's.
+ * (the container would try to read the consumed stream again), together with the query string's, as the container
+ * would. The auth endpoints do not read parameters: they read their fields from the body only (BodyFields).
  */
 final class CachedBodyRequest extends HttpServletRequestWrapper {
 
