@@ -13,13 +13,17 @@ cd "$root"
 ./mvnw -q -B -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >&2
 cp="benchmarks/target/classes:$(cat benchmarks/target/bench.classpath)"
 what="${1:-}"; shift || true
+# -Dname=value arguments are the harness's settings (system properties): they go to the JVM, the rest to main
+jvm=(); args=()
+for a in "$@"; do case "$a" in -D*) jvm+=("$a") ;; *) args+=("$a") ;; esac; done
+set -- ${args[@]+"${args[@]}"}
 case "$what" in
-  jmh) exec java -cp "$cp" org.openjdk.jmh.Main "${@:-RouteBenchmark}" ;;
-  router-load) exec java -Xmx2g -cp "$cp" io.switchboard.bench.RouterLoadHarness "$@" ;;
-  relay-load) exec java -Xmx2g -cp "$cp" io.switchboard.bench.RelayLoadHarness "$@" ;;
-  publisher-load) exec java -Xmx2g -cp "$cp" io.switchboard.bench.PublisherLoadHarness "$@" ;;
+  jmh) exec java ${jvm[@]+"${jvm[@]}"} -cp "$cp" org.openjdk.jmh.Main "${@:-RouteBenchmark}" ;;
+  router-load) exec java -Xmx2g ${jvm[@]+"${jvm[@]}"} -cp "$cp" io.switchboard.bench.RouterLoadHarness "$@" ;;
+  relay-load) exec java -Xmx2g ${jvm[@]+"${jvm[@]}"} -cp "$cp" io.switchboard.bench.RelayLoadHarness "$@" ;;
+  publisher-load) exec java -Xmx2g ${jvm[@]+"${jvm[@]}"} -cp "$cp" io.switchboard.bench.PublisherLoadHarness "$@" ;;
   faults)
     ./mvnw -q -B -DskipTests -Dspotless.check.skip=true package -pl outbox-relay,router-service,publisher-service -am >&2
-    exec java -Xmx2g -cp "$cp" io.switchboard.bench.FaultMatrixHarness "$@" ;;
+    exec java -Xmx2g ${jvm[@]+"${jvm[@]}"} -cp "$cp" io.switchboard.bench.FaultMatrixHarness "$@" ;;
   *) echo "usage: benchmarks/run.sh jmh|router-load|relay-load|publisher-load|faults [args]" >&2; exit 2 ;;
 esac
