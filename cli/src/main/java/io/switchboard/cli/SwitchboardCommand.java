@@ -1,5 +1,6 @@
 package io.switchboard.cli;
 
+import io.switchboard.cli.dlq.DlqCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "switchboard 0.1.0",
         description = "Operator commands for Switchboard.",
-        subcommands = {RouteCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RouteCommand.class, DlqCommand.class, CommandLine.HelpCommand.class})
 public final class SwitchboardCommand implements Runnable {
 
     @Override

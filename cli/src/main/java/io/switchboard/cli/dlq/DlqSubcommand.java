@@ -1,0 +1,42 @@
+package io.switchboard.cli.dlq;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** What the dlq subcommands share: the connection options, the clock, and one-line failures with an exit code. */
+abstract class DlqSubcommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    Clock clock = Clock.systemUTC();
+
+    @Override
+    public final Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            int exit = run(out);
+            out.flush();
+            return exit;
+        } catch (DlqFailure e) {
+            out.flush();
+            err.println("switchboard dlq " + spec.name() + ": " + e.getMessage());
+            err.flush();
+            return e.exit();
+        }
+    }
+
+    abstract int run(PrintWriter out);
+
+    DeadLetterScan scan() {
+        return new DeadLetterScan(connection);
+    }
+}
