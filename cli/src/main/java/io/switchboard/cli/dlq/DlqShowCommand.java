@@ -75,7 +75,7 @@ final class DlqShowCommand extends DlqSubcommand {
         out.println("dead letter  " + letter.coordinates());
         out.println("written at   " + letter.time());
         out.println("stage        " + orDash(letter.stage()));
-        out.println("reason       " + orDash(letter.reason()) + ": " + orDash(letter.reasonText()));
+        out.println("reason       " + reason(letter.reason(), letter.reasonText()));
         out.println("event id     " + orDash(letter.eventId()));
         out.println("from         " + letter.origin());
         out.println("key          " + orDash(key(letter.key())));
@@ -104,6 +104,14 @@ final class DlqShowCommand extends DlqSubcommand {
         }
         String text = DeadLetter.utf8(key);
         return text != null ? text : "base64:" + Base64.getEncoder().encodeToString(key);
+    }
+
+    /** The code and its text, once: the stages' texts often begin with the code already. */
+    static String reason(String code, String text) {
+        if (text == null || text.isBlank()) {
+            return orDash(code);
+        }
+        return code == null || text.startsWith(code) ? text : code + ": " + text;
     }
 
     private static String orDash(String value) {

@@ -256,6 +256,7 @@ class DlqCommandIT {
         assertThat(unknown.exit()).isZero();
         assertThat(unknown.out())
                 .contains("stage        router")
+                .contains("reason       UNKNOWN_SCHEMA_ID: schema id 9999 is not pinned\n")
                 .contains("kafka_dlt-original-offset: 17")
                 .contains("8 bytes, not decodable: UNKNOWN_SCHEMA_ID")
                 .contains("base64       " + Base64.getEncoder().encodeToString(UNKNOWN_ID_BYTES));
