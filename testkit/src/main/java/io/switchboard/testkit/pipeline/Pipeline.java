@@ -26,9 +26,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -104,6 +106,7 @@ public final class Pipeline implements AutoCloseable {
     private static final String KEY = "fault-key";
     private static final String SECRET = "fault-secret";
     private static final String TABLE = "switchboard_fault_outbox";
+    private static final String ROUTER_GROUP = "switchboard-router";
 
     private final Path root;
     private final Path work;
@@ -283,9 +286,28 @@ public final class Pipeline implements AutoCloseable {
     /** Before a takeover: a second router joins the group. */
     public void startSecondRouter() throws Exception {
         ServiceProcess second = services.get("router-2");
-        second.start();
-        second.awaitHealthy(Duration.ofMinutes(3));
-        Thread.sleep(3000); // the group settles with two members
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            int alone = await("the router group is stable")
+                    .atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> routerGroupMembers(admin), members -> members > 0);
+            second.start();
+            second.awaitHealthy(Duration.ofMinutes(3));
+            // the group has settled once it is stable with the second router's consumers in it
+            await("the router group settles with both routers")
+                    .atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> routerGroupMembers(admin) == 2 * alone);
+        }
+    }
+
+    /** The router group's members once it is stable, or -1 while it rebalances. */
+    private static int routerGroupMembers(Admin admin) throws Exception {
+        ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(ROUTER_GROUP))
+                .all()
+                .get(10, TimeUnit.SECONDS)
+                .get(ROUTER_GROUP);
+        return group.groupState() == GroupState.STABLE ? group.members().size() : -1;
     }
 
     /** The first router is killed and stays down for {@code down}, so the second takes its partitions; then back. */

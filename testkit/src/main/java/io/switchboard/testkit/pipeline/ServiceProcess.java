@@ -1,5 +1,7 @@
 package io.switchboard.testkit.pipeline;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One Switchboard service as its own OS process ({@code java -jar <module>/target/<module>-*-exec.jar}), configured
@@ -106,28 +109,32 @@ public final class ServiceProcess implements AutoCloseable {
         process = builder.start();
     }
 
-    /** Waits until {@code /actuator/health} answers UP. */
+    /** Waits until {@code /actuator/health} answers UP; fails at once if the process exits meanwhile. */
     public void awaitHealthy(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (process != null && !process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpResponse<String> health = HTTP.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
-                                .timeout(Duration.ofSeconds(2))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (health.statusCode() == 200 && health.body().contains("\"UP\"")) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
+        try {
+            await(name + " reports UP")
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(this::healthy);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(name + " did not report healthy in " + timeout + "; see " + log);
         }
-        throw new IllegalStateException(name + " did not report healthy in " + timeout + "; see " + log);
+    }
+
+    private boolean healthy() throws InterruptedException {
+        if (process != null && !process.isAlive()) {
+            throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+        }
+        try {
+            HttpResponse<String> health = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return health.statusCode() == 200 && health.body().contains("\"UP\"");
+        } catch (IOException e) {
+            return false; // not listening yet
+        }
     }
 
     /** SIGKILL: no shutdown hook, no offset commit, no goodbye to the group. */
