@@ -2,6 +2,7 @@ package io.switchboard.relay.relay;
 
 import io.switchboard.relay.outbox.OutboxRow;
 import io.switchboard.relay.outbox.OutboxSource;
+import io.switchboard.relay.outbox.OutboxSource.Position;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,14 +23,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The relay's steps, pipelined: each step retires the batches Kafka has acknowledged (deleting their rows, oldest
- * batch first), then reads the next rows in id order above those still in flight, sends them (or dead-letters
+ * batch first), then reads the next rows in publication order after those still in flight, sends them (or dead-letters
  * them) and returns without waiting for their acknowledgements, so a new row never waits for the previous batch's
- * round trip. At most {@code maxInFlight} batches are in flight; past that a step waits for the oldest.
+ * round trip. The source returns rows only once their place in publication order is final (a row committing late
+ * below the cursor would otherwise be published after its aggregate's later rows: {@link OutboxSource}). At most {@code maxInFlight} batches are in flight; past that a step waits for the oldest.
  *
  * <p>Nothing is deleted before Kafka acknowledged it. When an acknowledgement fails or takes longer than
  * {@code ackTimeout}, the step throws and forgets everything in flight: those rows are still in the table and are
  * read again from the start, so rows may be published twice around a crash or an outage (the publisher's dedupe
- * absorbs that), never lost. Order per aggregate holds because rows are sent in id order through an idempotent
+ * absorbs that), never lost. Order per aggregate holds because rows are sent in publication order through an idempotent
  * producer, which keeps the order of a partition's in-flight batches.
  *
  * <p>A record Kafka refuses for good (a {@link BadRowException} from the sink) never blocks: the row is
@@ -40,8 +42,16 @@ public final class OutboxRelay {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
-    /** What one step did: rows read and sent, rows retired (acknowledged and deleted) as events and dead letters. */
-    public record Step(int read, int published, int deadLettered) {}
+    /**
+     * What one step did: rows read and sent, rows retired (acknowledged and deleted) as events and dead letters, and
+     * whether committed rows wait behind an open transaction ({@link OutboxSource#heldBack()}).
+     */
+    public record Step(int read, int published, int deadLettered, boolean heldBack) {
+
+        Step(int read, int published, int deadLettered) {
+            this(read, published, deadLettered, false);
+        }
+    }
 
     /** One row's write: its event, or (with a letter) its dead letter. */
     private record Write(OutboxRow row, CompletableFuture<?> ack, DeadLetter letter) {}
@@ -57,7 +67,7 @@ public final class OutboxRelay {
     private final Duration ackTimeout;
     private final Clock clock;
     private final Deque<Batch> inFlight = new ArrayDeque<>();
-    private long highestSent = -1;
+    private Position sentUpTo = Position.START;
 
     public OutboxRelay(
             OutboxSource source,
@@ -96,12 +106,12 @@ public final class OutboxRelay {
             if (inFlight.size() >= maxInFlight) {
                 retired = retire(retired, true);
             }
-            List<OutboxRow> rows = source.fetch(highestSent, batchSize);
+            List<OutboxRow> rows = source.fetch(sentUpTo, batchSize);
             if (!rows.isEmpty()) {
                 send(rows);
                 retired = retire(retired, false); // acknowledgements may already be there
             }
-            return new Step(rows.size(), retired.published(), retired.deadLettered());
+            return new Step(rows.size(), retired.published(), retired.deadLettered(), source.heldBack());
         } catch (InterruptedException e) {
             throw e; // what is in flight is still valid: a drain may retire it
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
@@ -124,7 +134,7 @@ public final class OutboxRelay {
     /** Forgets everything in flight (the lock was lost, or a step failed): the rows are read again from the start. */
     public void forget() {
         inFlight.clear();
-        highestSent = -1;
+        sentUpTo = Position.START;
     }
 
     private void send(List<OutboxRow> rows) {
@@ -141,7 +151,7 @@ public final class OutboxRelay {
             }
             writes.add(new Write(row, ack, letter));
         }
-        highestSent = rows.get(rows.size() - 1).id();
+        sentUpTo = Position.of(rows.get(rows.size() - 1));
         inFlight.addLast(new Batch(
                 writes,
                 CompletableFuture.allOf(writes.stream().map(Write::ack).toArray(CompletableFuture[]::new)),
@@ -167,7 +177,9 @@ public final class OutboxRelay {
             retired = settle(oldest, retired);
             inFlight.removeFirst();
         }
-        highestSent = -1; // read from the start again: a row that committed late below the old cursor is found
+        // nothing in flight: every row read so far is deleted, so reading from the start costs nothing, and it keeps
+        // a source whose order could change (OutboxSource says it must not) from losing a row for good
+        sentUpTo = Position.START;
         return retired;
     }
 

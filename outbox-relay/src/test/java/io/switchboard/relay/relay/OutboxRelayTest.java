@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.switchboard.relay.outbox.OutboxRow;
 import io.switchboard.relay.outbox.OutboxSource;
+import io.switchboard.relay.outbox.OutboxSource.Position;
 import io.switchboard.schemas.RealtimeEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +24,11 @@ class OutboxRelayTest {
         final List<OutboxRow> rows = new ArrayList<>();
 
         @Override
-        public List<OutboxRow> fetch(long afterId, int limit) {
-            return rows.stream().filter(r -> r.id() > afterId).limit(limit).toList();
+        public List<OutboxRow> fetch(Position after, int limit) {
+            return rows.stream()
+                    .filter(r -> Position.of(r).compareTo(after) > 0)
+                    .limit(limit)
+                    .toList();
         }
 
         @Override

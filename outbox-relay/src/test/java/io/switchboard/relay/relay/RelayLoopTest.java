@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.switchboard.relay.lock.ReplicaLock;
 import io.switchboard.relay.outbox.OutboxRow;
+import io.switchboard.relay.outbox.OutboxSource.Position;
 import io.switchboard.relay.outbox.Waker;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,7 +97,7 @@ class RelayLoopTest {
     void healthGoesDownWhenEveryStepFailsAndSaysWhy() {
         OutboxRelayTest.InMemoryOutbox broken = new OutboxRelayTest.InMemoryOutbox() {
             @Override
-            public List<OutboxRow> fetch(long afterId, int limit) {
+            public List<OutboxRow> fetch(Position after, int limit) {
                 throw new IllegalStateException("a bug in every step (password=hunter2)");
             }
         };
@@ -116,11 +117,11 @@ class RelayLoopTest {
         AtomicBoolean failing = new AtomicBoolean(true);
         OutboxRelayTest.InMemoryOutbox flaky = new OutboxRelayTest.InMemoryOutbox() {
             @Override
-            public List<OutboxRow> fetch(long afterId, int limit) {
+            public List<OutboxRow> fetch(Position after, int limit) {
                 if (failing.get()) {
                     throw new IllegalStateException("database away");
                 }
-                return super.fetch(afterId, limit);
+                return super.fetch(after, limit);
             }
         };
         loop(flaky, Duration.ofMillis(100)).start();
@@ -134,7 +135,7 @@ class RelayLoopTest {
     void anErrorThatKillsTheRelayThreadTakesHealthDownAndLetsGoOfTheLock() {
         OutboxRelayTest.InMemoryOutbox fatal = new OutboxRelayTest.InMemoryOutbox() {
             @Override
-            public List<OutboxRow> fetch(long afterId, int limit) {
+            public List<OutboxRow> fetch(Position after, int limit) {
                 throw new StackOverflowError("a recursive bug");
             }
         };
@@ -158,7 +159,7 @@ class RelayLoopTest {
             AtomicInteger calls = new AtomicInteger();
             OutboxRelayTest.InMemoryOutbox broken = new OutboxRelayTest.InMemoryOutbox() {
                 @Override
-                public List<OutboxRow> fetch(long afterId, int limit) {
+                public List<OutboxRow> fetch(Position after, int limit) {
                     int n = calls.incrementAndGet();
                     // two distinct errors, alternating; the numbers in a message do not make it another error
                     throw n % 2 == 0
