@@ -24,7 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       arrays longer than the level allows become their length; nested objects are reduced the same way and,
  *       past the level's depth, replaced by their field count.
  *   <li>If even the strongest level does not fit, top-level fields are admitted in priority order (keep-fields
- *       and identifiers, then type and status, then numbers and booleans, then the rest, smaller first) while
+ *       and identifiers, then type and status, then the payload's own numbers and booleans, then the rest,
+ *       containers reduced to their length included, smaller first) while
  *       they fit; the others are dropped and counted.
  * </ol>
  * The result always carries {@code "_truncated": true} and {@code "_original_bytes": N}, keeps the original key
@@ -77,11 +78,15 @@ public final class PayloadTruncator {
                 return new TruncationResult(new String(bytes, StandardCharsets.UTF_8), bytes.length, true, original, 0);
             }
         }
-        return fit(reduceObject(payload, keep, LEVELS.get(LEVELS.size() - 1), 1), keep, original);
+        return fit(payload, reduceObject(payload, keep, LEVELS.get(LEVELS.size() - 1), 1), keep, original);
     }
 
-    /** Greedy admission of top-level fields in priority order; output in the original key order. */
-    private TruncationResult fit(ObjectNode reduced, Set<String> keep, int original) {
+    /**
+     * Greedy admission of top-level fields in priority order; output in the original key order. A field ranks by its
+     * value in the payload, not by its reduced form: a list or object reduced to its length is not one of the
+     * payload's own numbers, and must not crowd them out.
+     */
+    private TruncationResult fit(ObjectNode payload, ObjectNode reduced, Set<String> keep, int original) {
         ObjectNode markers = NODES.objectNode();
         mark(markers, original);
         int budget = limit - JSON.writeValueAsBytes(markers).length; // "{...}" with the markers
@@ -91,7 +96,7 @@ public final class PayloadTruncator {
             String name = names.get(i);
             JsonNode value = reduced.get(name);
             int size = utf8Length(JSON.writeValueAsString(name)) + 1 + JSON.writeValueAsBytes(value).length + 1;
-            candidates.add(new Candidate(name, i, priority(name, value, keep), size));
+            candidates.add(new Candidate(name, i, priority(name, payload.get(name), keep), size));
         }
         candidates.sort(Comparator.comparingInt(Candidate::priority)
                 .thenComparingInt(Candidate::size)

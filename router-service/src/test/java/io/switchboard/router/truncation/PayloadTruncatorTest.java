@@ -118,6 +118,36 @@ class PayloadTruncatorTest {
         assertThat(result.droppedFields()).isGreaterThanOrEqualTo(1);
     }
 
+    /**
+     * Regression (found by PayloadTruncatorPropertiesTest, seed 9138605749156369411): the last resort ranked fields by
+     * their reduced value, so a list reduced to its length ranked as a number and, being shorter, crowded out the
+     * payload's own progress and flags.
+     */
+    @Test
+    void containersReducedToTheirLengthDoNotCrowdOutThePayloadsOwnNumbers() {
+        PayloadTruncator small = new PayloadTruncator(200);
+        StringBuilder json =
+                new StringBuilder("{\"audit_id\":\"A\",\"progress_percentage\":42.5,\"is_complete\":false");
+        for (int i = 0; i < 30; i++) { // thirty lists of long text: each becomes its length, "l7":2, at the end
+            json.append(",\"l")
+                    .append(i)
+                    .append("\":[\"")
+                    .append("x".repeat(300))
+                    .append("\",\"y\"]");
+        }
+        json.append('}');
+
+        TruncationResult result = truncate(small, json.toString(), Set.of());
+        JsonNode out = JSON.readTree(result.json());
+
+        assertThat(result.bytes()).isLessThanOrEqualTo(200);
+        assertThat(out.get("audit_id").asString()).isEqualTo("A");
+        assertThat(out.get("progress_percentage").asDouble()).isEqualTo(42.5);
+        assertThat(out.get("is_complete").asBoolean()).isFalse();
+        assertThat(out.get("l0").asInt()).as("lengths fill what is left").isEqualTo(2);
+        assertThat(result.droppedFields()).isPositive();
+    }
+
     @Test
     void multiByteTextIsShortenedOnCharacterBoundaries() {
         String json = "{\"id\":1,\"text\":\"" + "é😀".repeat(5000) + "\"}";
