@@ -56,7 +56,7 @@ public final class DeadLetterPolicy implements AutoCloseable {
     private final String deadLetterTopic;
     private final Function<Throwable, String> reason;
     private BiConsumer<Throwable, Headers> extraHeaders = (e, headers) -> {};
-    private BiConsumer<ConsumerRecord<?, ?>, String> onDeadLetter = (record, reason) -> {};
+    private DeadLettered onDeadLetter = (record, reason, failure) -> {};
     private Function<Object, String> eventId = value -> null;
     private final List<Class<? extends Exception>> notRetryable = new ArrayList<>();
     private final List<DefaultKafkaProducerFactory<?, ?>> factories = new ArrayList<>();
@@ -115,8 +115,22 @@ public final class DeadLetterPolicy implements AutoCloseable {
         return this;
     }
 
-    /** Called once per dead letter that Kafka acknowledged, with the reason: the place for a metric. */
-    public DeadLetterPolicy onDeadLetter(BiConsumer<ConsumerRecord<?, ?>, String> onDeadLetter) {
+    /** What a stage does once Kafka acknowledged a dead letter. */
+    @FunctionalInterface
+    public interface DeadLettered {
+        /**
+         * @param record the record that was dead-lettered
+         * @param reason its reason code
+         * @param failure what failed ({@link #reasonText} gives the text the header carries)
+         */
+        void accept(ConsumerRecord<?, ?> record, String reason, Throwable failure);
+    }
+
+    /**
+     * Called once per dead letter that Kafka acknowledged, with the reason and the failure: the place for a metric
+     * and a ledger receipt.
+     */
+    public DeadLetterPolicy onDeadLetter(DeadLettered onDeadLetter) {
         this.onDeadLetter = onDeadLetter;
         return this;
     }
@@ -222,7 +236,7 @@ public final class DeadLetterPolicy implements AutoCloseable {
                     public void accept(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer, Exception e) {
                         super.accept(record, consumer, e); // throws when Kafka did not acknowledge the write
                         String code = reason.apply(e);
-                        onDeadLetter.accept(record, code);
+                        onDeadLetter.accept(record, code, e);
                         log.warn(
                                 "dead-lettered event {} from {}-{}@{} to {}: {} ({})",
                                 eventIdForLog(record),

@@ -1,15 +1,22 @@
 package io.switchboard.publisher.config;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.kafka.DeadLetterPolicy;
 import io.switchboard.kafka.TopicSettings;
+import io.switchboard.kafka.ledger.Ledger;
+import io.switchboard.kafka.ledger.LedgerSettings;
+import io.switchboard.kafka.ledger.Ledgers;
+import io.switchboard.kafka.ledger.Receipts;
 import io.switchboard.publisher.ingest.ChannelPublishListener;
 import io.switchboard.publisher.ingest.OrderedDelivery;
 import io.switchboard.publisher.ingest.PublishFailedException;
 import io.switchboard.publisher.ingest.PublisherMetrics;
 import io.switchboard.schemas.ChannelPublish;
+import io.switchboard.schemas.DeliveryReceipt;
 import io.switchboard.schemas.wire.WireFormatException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -36,7 +43,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * (retried with backoff for two minutes, then dead-lettered as UNEXPECTED).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(TopicSettings.class)
+@EnableConfigurationProperties({TopicSettings.class, LedgerSettings.class})
 public class KafkaConfig {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaConfig.class);
@@ -77,13 +84,22 @@ public class KafkaConfig {
      */
     @Bean
     SmartInitializingSingleton publishDeadLetterTopic(
-            KafkaAdmin kafkaAdmin, PublisherProperties properties, TopicSettings topics) {
-        return topics.createMissing(kafkaAdmin, properties.deadLetterTopic());
+            KafkaAdmin kafkaAdmin, PublisherProperties properties, TopicSettings topics, LedgerSettings ledger) {
+        return ledger.enabled()
+                ? topics.createMissing(kafkaAdmin, properties.deadLetterTopic(), ledger.topic())
+                : topics.createMissing(kafkaAdmin, properties.deadLetterTopic());
+    }
+
+    /** The delivery ledger (docs/ledger.md); a KafkaLedger is closed with the context, after the listener. */
+    @Bean
+    Ledger ledger(KafkaProperties kafkaProperties, LedgerSettings settings, MeterRegistry meters) {
+        return Ledgers.create(kafkaProperties.buildProducerProperties(), settings, meters);
     }
 
     /** A bean, so that Spring closes it (and the producer it makes for raw bytes) with the context. */
     @Bean(destroyMethod = "close")
-    DeadLetterPolicy deadLetterPolicy(PublisherProperties properties, PublisherMetrics metrics) {
+    DeadLetterPolicy deadLetterPolicy(
+            PublisherProperties properties, PublisherMetrics metrics, Ledger ledger, Clock clock) {
         return new DeadLetterPolicy("publisher", properties.deadLetterTopic(), KafkaConfig::reason)
                 .eventId(value -> ((ChannelPublish) value).getEventId())
                 .extraHeaders((e, headers) -> {
@@ -101,7 +117,30 @@ public class KafkaConfig {
                     }
                 })
                 // called only once Kafka acknowledged the dead letter
-                .onDeadLetter((record, reason) -> metrics.deadLettered(reason));
+                .onDeadLetter((record, reason, failure) -> {
+                    metrics.deadLettered(reason);
+                    if (record.value() instanceof ChannelPublish publish) {
+                        ledger.write(deadLetterReceipt(record, publish, reason, failure, clock));
+                    }
+                });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static DeliveryReceipt deadLetterReceipt(
+            ConsumerRecord<?, ?> record, ChannelPublish publish, String reason, Throwable failure, Clock clock) {
+        PublishFailedException publishFailure = DeadLetterPolicy.find(failure, PublishFailedException.class);
+        DeliveryReceipt.Builder receipt = OrderedDelivery.receipt(
+                        (ConsumerRecord<?, ChannelPublish>) record, Receipts.Outcome.DEAD_LETTERED, clock)
+                .setChannels(publish.getChannels())
+                .setReason(reason);
+        if (publishFailure != null) {
+            receipt.setAttempts(publishFailure.result().attempts())
+                    .setHttpStatus(publishFailure.outcome().httpStatus())
+                    .setDetail(publishFailure.getMessage());
+        } else {
+            receipt.setDetail(DeadLetterPolicy.reasonText(failure));
+        }
+        return receipt.build();
     }
 
     @Bean

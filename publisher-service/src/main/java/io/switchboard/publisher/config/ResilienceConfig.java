@@ -12,6 +12,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.switchboard.kafka.ledger.Ledger;
 import io.switchboard.publisher.dedupe.DedupeStore;
 import io.switchboard.publisher.ingest.OrderedDelivery;
 import io.switchboard.publisher.ingest.PublisherMetrics;
@@ -173,12 +174,16 @@ public class ResilienceConfig {
             PusherProperties pusher,
             DedupeStore dedupe,
             DeadLetterPublishingRecoverer deadLetters,
-            PublisherMetrics metrics) {
+            PublisherMetrics metrics,
+            Ledger ledger,
+            Clock clock) {
         return new OrderedDelivery(
                 new Dispatcher(sender, properties.maxInFlight(), pusher.encryptionConfigured()),
                 dedupe,
                 deadLetters::accept,
-                metrics);
+                metrics,
+                ledger,
+                clock);
     }
 
     /** The circuit breaker's state in /actuator/health: the service stays UP (it is waiting, not broken). */

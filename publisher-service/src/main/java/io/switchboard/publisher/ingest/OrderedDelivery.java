@@ -1,11 +1,15 @@
 package io.switchboard.publisher.ingest;
 
 import io.switchboard.kafka.TransientFailure;
+import io.switchboard.kafka.ledger.Ledger;
+import io.switchboard.kafka.ledger.Receipts;
 import io.switchboard.publisher.dedupe.DedupeStore;
 import io.switchboard.publisher.publish.Dispatcher;
 import io.switchboard.publisher.publish.PusherMessage;
 import io.switchboard.publisher.publish.SendResult;
 import io.switchboard.schemas.ChannelPublish;
+import io.switchboard.schemas.DeliveryReceipt;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -33,6 +37,8 @@ public final class OrderedDelivery {
     private final DedupeStore dedupe;
     private final BiConsumer<ConsumerRecord<?, ?>, PublishFailedException> deadLetters;
     private final PublisherMetrics metrics;
+    private final Ledger ledger;
+    private final Clock clock;
 
     /**
      * @param deadLetters writes a record to the dead-letter topic and returns once the write is acknowledged
@@ -42,10 +48,26 @@ public final class OrderedDelivery {
             DedupeStore dedupe,
             BiConsumer<ConsumerRecord<?, ?>, PublishFailedException> deadLetters,
             PublisherMetrics metrics) {
+        this(dispatcher, dedupe, deadLetters, metrics, Ledger.OFF, Clock.systemUTC());
+    }
+
+    /**
+     * @param ledger receives a receipt for every record published and for the channels skipped as duplicates (dead
+     *     letters get theirs from the dead-letter policy, once Kafka acknowledged them)
+     */
+    public OrderedDelivery(
+            Dispatcher dispatcher,
+            DedupeStore dedupe,
+            BiConsumer<ConsumerRecord<?, ?>, PublishFailedException> deadLetters,
+            PublisherMetrics metrics,
+            Ledger ledger,
+            Clock clock) {
         this.dispatcher = dispatcher;
         this.dedupe = dedupe;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
+        this.ledger = ledger;
+        this.clock = clock;
     }
 
     /**
@@ -186,7 +208,7 @@ public final class OrderedDelivery {
          */
         private void offerNext(int first) {
             for (int index = first; index >= 0; index = nextOfKey[index]) {
-                PusherMessage message = undelivered(records.get(index).value());
+                PusherMessage message = undelivered(records.get(index));
                 if (message == null) {
                     settled[index] = true;
                     continue;
@@ -198,7 +220,8 @@ public final class OrderedDelivery {
         }
 
         /** The message for the channels this event has not reached yet, or null when it reached them all. */
-        private PusherMessage undelivered(ChannelPublish publish) {
+        private PusherMessage undelivered(ConsumerRecord<String, ChannelPublish> record) {
+            ChannelPublish publish = record.value();
             List<String> atStart = undeliveredAtStart.getOrDefault(publish.getEventId(), publish.getChannels());
             List<String> channels = atStart;
             if (deliveredHere != null) {
@@ -209,7 +232,16 @@ public final class OrderedDelivery {
                         .filter(c -> atStart.contains(c) && !here.contains(c))
                         .toList();
             }
-            metrics.dedupeHits(publish.getChannels().size() - channels.size());
+            int skipped = publish.getChannels().size() - channels.size();
+            metrics.dedupeHits(skipped);
+            if (skipped > 0 && ledger != Ledger.OFF) {
+                List<String> reachable = channels;
+                ledger.write(receipt(record, Receipts.Outcome.SKIPPED_DUPLICATE)
+                        .setChannels(publish.getChannels().stream()
+                                .filter(c -> !reachable.contains(c))
+                                .toList())
+                        .build());
+            }
             if (channels.isEmpty()) {
                 return null;
             }
@@ -222,6 +254,16 @@ public final class OrderedDelivery {
             if (result.status() == SendResult.Status.DELIVERED) {
                 remember(message.eventId(), message.channels());
                 metrics.published(record.value(), message.channels().size());
+                if (ledger != Ledger.OFF) {
+                    ledger.write(receipt(record, Receipts.Outcome.PUBLISHED)
+                            .setChannels(message.channels())
+                            .setAttempts(result.attempts())
+                            .setHttpStatus(
+                                    result.outcome() == null
+                                            ? null
+                                            : result.outcome().httpStatus())
+                            .build());
+                }
             } else {
                 try {
                     deadLetters.accept(record, new PublishFailedException(message.eventId(), result));
@@ -250,6 +292,20 @@ public final class OrderedDelivery {
                 dedupe.delivered(deliveries);
             }
         }
+    }
+
+    private DeliveryReceipt.Builder receipt(ConsumerRecord<String, ChannelPublish> record, Receipts.Outcome outcome) {
+        return receipt(record, outcome, clock);
+    }
+
+    /** A publisher receipt about a ChannelPublish record, with what the record says (type, times). */
+    public static DeliveryReceipt.Builder receipt(
+            ConsumerRecord<?, ChannelPublish> record, Receipts.Outcome outcome, Clock clock) {
+        ChannelPublish publish = record.value();
+        return Receipts.about(record, publish.getEventId(), Receipts.PUBLISHER, outcome, clock.instant())
+                .setType(publish.getName())
+                .setCommittedAt(publish.getOccurredAt())
+                .setRoutedAt(publish.getRoutedAt());
     }
 
     private static List<String> union(List<String> a, List<String> b) {

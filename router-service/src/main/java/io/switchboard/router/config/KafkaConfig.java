@@ -1,7 +1,12 @@
 package io.switchboard.router.config;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.kafka.DeadLetterPolicy;
 import io.switchboard.kafka.TopicSettings;
+import io.switchboard.kafka.ledger.Ledger;
+import io.switchboard.kafka.ledger.LedgerSettings;
+import io.switchboard.kafka.ledger.Ledgers;
+import io.switchboard.kafka.ledger.Receipts;
 import io.switchboard.router.guard.InMemoryProgressStore;
 import io.switchboard.router.guard.ProgressGuard;
 import io.switchboard.router.guard.ProgressStore;
@@ -38,7 +43,7 @@ import org.springframework.util.backoff.FixedBackOff;
 
 /** Wiring of the routing core and of Kafka: topics, the progress guard's store, and the failure policy. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(TopicSettings.class)
+@EnableConfigurationProperties({TopicSettings.class, LedgerSettings.class})
 public class KafkaConfig {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaConfig.class);
@@ -110,16 +115,41 @@ public class KafkaConfig {
 
     /** The output and dead-letter topics, each created only if missing (TopicSettings says why). */
     @Bean
-    SmartInitializingSingleton routerTopics(KafkaAdmin kafkaAdmin, RouterProperties properties, TopicSettings topics) {
-        return topics.createMissing(kafkaAdmin, properties.outputTopic(), properties.deadLetterTopic());
+    SmartInitializingSingleton routerTopics(
+            KafkaAdmin kafkaAdmin, RouterProperties properties, TopicSettings topics, LedgerSettings ledger) {
+        return ledger.enabled()
+                ? topics.createMissing(
+                        kafkaAdmin, properties.outputTopic(), properties.deadLetterTopic(), ledger.topic())
+                : topics.createMissing(kafkaAdmin, properties.outputTopic(), properties.deadLetterTopic());
+    }
+
+    /** The delivery ledger (docs/ledger.md): receipts for policy drops and dead letters. */
+    @Bean
+    Ledger ledger(KafkaProperties kafkaProperties, LedgerSettings settings, MeterRegistry meters) {
+        return Ledgers.create(kafkaProperties.buildProducerProperties(), settings, meters);
     }
 
     /** A bean, so that Spring closes it (and the producer it makes for raw bytes) with the context. */
     @Bean(destroyMethod = "close")
-    DeadLetterPolicy deadLetterPolicy(RouterProperties properties, RouterMetrics metrics) {
+    DeadLetterPolicy deadLetterPolicy(RouterProperties properties, RouterMetrics metrics, Ledger ledger, Clock clock) {
         return new DeadLetterPolicy("router", properties.deadLetterTopic(), KafkaConfig::reason)
                 .eventId(value -> ((RealtimeEvent) value).getEventId())
-                .onDeadLetter((record, reason) -> metrics.deadLettered(reason));
+                .onDeadLetter((record, reason, failure) -> {
+                    metrics.deadLettered(reason);
+                    if (record.value() instanceof RealtimeEvent event) { // undecodable records have no event id
+                        ledger.write(Receipts.about(
+                                        record,
+                                        event.getEventId(),
+                                        Receipts.ROUTER,
+                                        Receipts.Outcome.DEAD_LETTERED,
+                                        clock.instant())
+                                .setType(event.getType())
+                                .setCommittedAt(event.getOccurredAt())
+                                .setReason(reason)
+                                .setDetail(DeadLetterPolicy.reasonText(failure))
+                                .build());
+                    }
+                });
     }
 
     /** Writes dead letters; the listener calls it for each record that cannot be routed. */

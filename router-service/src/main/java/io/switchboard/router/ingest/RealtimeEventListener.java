@@ -2,12 +2,15 @@ package io.switchboard.router.ingest;
 
 import io.switchboard.kafka.DeadLetterPolicy;
 import io.switchboard.kafka.TransientFailure;
+import io.switchboard.kafka.ledger.Ledger;
+import io.switchboard.kafka.ledger.Receipts;
 import io.switchboard.router.config.RouterProperties;
 import io.switchboard.router.guard.ProgressGuard;
 import io.switchboard.router.routing.EventRouter;
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.RealtimeEvent;
 import io.switchboard.schemas.wire.WireFormatException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +52,8 @@ public class RealtimeEventListener {
     private final KafkaTemplate<String, ChannelPublish> template;
     private final DeadLetterPublishingRecoverer deadLetters;
     private final RouterMetrics metrics;
+    private final Ledger ledger;
+    private final Clock clock;
     private final String outputTopic;
     private final Duration sendTimeout;
 
@@ -58,12 +63,16 @@ public class RealtimeEventListener {
             KafkaTemplate<String, ChannelPublish> template,
             DeadLetterPublishingRecoverer deadLetters,
             RouterMetrics metrics,
-            RouterProperties properties) {
+            RouterProperties properties,
+            Ledger ledger,
+            Clock clock) {
         this.router = router;
         this.guard = guard;
         this.template = template;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
+        this.ledger = ledger;
+        this.clock = clock;
         this.outputTopic = properties.outputTopic();
         this.sendTimeout = properties.sendTimeout();
     }
@@ -151,6 +160,19 @@ public class RealtimeEventListener {
                 metrics.routed(routed, nanos[i]);
             } else if (outcomes[i] instanceof EventRouter.Dropped dropped) {
                 metrics.dropped(dropped);
+                RealtimeEvent event = records.get(i).value();
+                ledger.write(Receipts.about(
+                                records.get(i),
+                                event.getEventId(),
+                                Receipts.ROUTER,
+                                Receipts.Outcome.DROPPED,
+                                clock.instant())
+                        .setType(event.getType())
+                        .setCommittedAt(event.getOccurredAt())
+                        .setReason(dropped.reason())
+                        .setDetail(dropped.message())
+                        .setRule(dropped.rule())
+                        .build());
             }
         }
         return durable;

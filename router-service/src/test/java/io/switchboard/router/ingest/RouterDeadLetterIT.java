@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.switchboard.router.RouterApplication;
 import io.switchboard.schemas.ChannelPublish;
+import io.switchboard.schemas.DeliveryReceipt;
 import io.switchboard.schemas.RealtimeEvent;
 import io.switchboard.schemas.wire.AvroDeserializer;
 import io.switchboard.schemas.wire.AvroSerializer;
@@ -43,6 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
 class RouterDeadLetterIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final AvroDeserializer<DeliveryReceipt> RECEIPTS =
+            new AvroDeserializer<>(DeliveryReceipt.class, PinnedSchemaRegistry.instance());
     private static final AvroDeserializer<ChannelPublish> PUBLISHES =
             new AvroDeserializer<>(ChannelPublish.class, PinnedSchemaRegistry.instance());
     private static String kafka;
@@ -339,6 +342,69 @@ class RouterDeadLetterIT {
         copy[3] = (byte) (id >>> 8);
         copy[4] = (byte) id;
         return copy;
+    }
+
+    /** Issue 15: a policy drop and a dead letter each leave a receipt in realtime.ledger, with the reason. */
+    @Test
+    void policyDropsAndDeadLettersLeaveReceiptsInTheLedger() throws Exception {
+        String run = UUID.randomUUID().toString();
+        String key = "audit-" + run;
+        try (KafkaProducer<String, byte[]> producer = KafkaTestClient.rawProducer(kafka)) {
+            for (int percent : new int[] {50, 30}) { // seed 002's audit progress, going back
+                producer.send(new ProducerRecord<>(
+                        "realtime.events",
+                        key,
+                        event(
+                                key,
+                                run + "-p" + percent,
+                                "audit.progress",
+                                "{\"audit_id\":\"" + key + "\",\"fiche_id\":\"F1\",\"progress_percentage\":" + percent
+                                        + "}",
+                                null)));
+            }
+            producer.send(new ProducerRecord<>(
+                    "realtime.events",
+                    key,
+                    event(key, run + "-bad", "audit.step_completed", "{\"audit_id\":\"A.private-org.1\"}", null)));
+            producer.flush();
+        }
+        List<DeliveryReceipt> receipts;
+        try (KafkaTestClient ledger = KafkaTestClient.subscribe(kafka, "realtime.ledger")) {
+            receipts = ledger
+                    .pollUntil(
+                            Duration.ofSeconds(30),
+                            seen -> seen.stream()
+                                            .filter(r -> r.key().startsWith(run))
+                                            .count()
+                                    >= 2)
+                    .stream()
+                    .filter(r -> r.key().startsWith(run))
+                    .map(r -> RECEIPTS.deserialize(r.topic(), r.value()))
+                    .toList();
+        }
+        assertThat(receipts)
+                .extracting(
+                        DeliveryReceipt::getEventId,
+                        DeliveryReceipt::getStage,
+                        DeliveryReceipt::getOutcome,
+                        DeliveryReceipt::getReason)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(run + "-p30", "router", "DROPPED", "PROGRESS_REGRESSED"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                run + "-bad", "router", "DEAD_LETTERED", "UNSAFE_PLACEHOLDER"));
+        DeliveryReceipt dropped = receipts.stream()
+                .filter(r -> r.getOutcome().equals("DROPPED"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(dropped.getAggregateId()).isEqualTo(key);
+        assertThat(dropped.getType()).isEqualTo("audit.progress");
+        assertThat(dropped.getDetail()).contains(key).contains("went backwards");
+        assertThat(dropped.getSourceTopic()).isEqualTo("realtime.events");
+        DeliveryReceipt dead = receipts.stream()
+                .filter(r -> r.getOutcome().equals("DEAD_LETTERED"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(dead.getDetail()).contains("audit_id");
     }
 
     private static byte[] event(String key, String id, String type, String payload, List<String> channels) {

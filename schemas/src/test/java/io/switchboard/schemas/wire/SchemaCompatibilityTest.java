@@ -21,7 +21,7 @@ class SchemaCompatibilityTest {
 
     static Stream<Arguments> currentAgainstEveryKeptVersion() throws IOException {
         Stream.Builder<Arguments> cases = Stream.builder();
-        for (String name : List.of("RealtimeEvent", "ChannelPublish")) {
+        for (String name : List.of("RealtimeEvent", "ChannelPublish", "DeliveryReceipt")) {
             Schema current = current(name);
             PinnedSchemaRegistry.instance().all().forEach((id, kept) -> {
                 if (kept.getFullName().equals(current.getFullName())) {
@@ -66,7 +66,7 @@ class SchemaCompatibilityTest {
     }
 
     static Stream<String> names() {
-        return Stream.of("RealtimeEvent", "ChannelPublish");
+        return Stream.of("RealtimeEvent", "ChannelPublish", "DeliveryReceipt");
     }
 
     private static Schema current(String name) throws IOException {
