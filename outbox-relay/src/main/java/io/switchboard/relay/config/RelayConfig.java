@@ -3,6 +3,7 @@ package io.switchboard.relay.config;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.kafka.TopicSettings;
+import io.switchboard.kafka.tracing.EventTracing;
 import io.switchboard.relay.health.BacklogSampler;
 import io.switchboard.relay.health.RelayHealthIndicator;
 import io.switchboard.relay.health.RelayMetrics;
@@ -19,6 +20,7 @@ import io.switchboard.relay.relay.OutboxEventMapper;
 import io.switchboard.relay.relay.OutboxRelay;
 import io.switchboard.relay.relay.RelayLoop;
 import io.switchboard.relay.sink.KafkaEventSink;
+import io.switchboard.relay.sink.TracingEventSink;
 import io.switchboard.schemas.RealtimeEvent;
 import io.switchboard.schemas.wire.AvroSerializer;
 import java.time.Clock;
@@ -173,6 +175,7 @@ public class RelayConfig {
             OutboxTable table,
             OutboxDialect dialect,
             KafkaEventSink sink,
+            EventTracing tracing,
             ReplicaLock lock,
             RelayProperties properties,
             RelayMetrics metrics,
@@ -183,7 +186,7 @@ public class RelayConfig {
         OutboxRelay relay = new OutboxRelay(
                 new JdbcOutboxSource(new JdbcTemplate(work), table, dialect),
                 new OutboxEventMapper(properties.defaultSource(), properties.maxRecordBytes()),
-                sink,
+                new TracingEventSink(sink, tracing),
                 metrics,
                 properties.batchSize(),
                 properties.maxInFlight(),

@@ -48,7 +48,7 @@ public final class JdbcOutboxSource implements OutboxSource {
         this.dialect = dialect;
         String columns = "SELECT id, event_id, type, source, aggregate_type, aggregate_id, "
                 + dialect.readJson("payload") + ", " + dialect.readJson("channels") + ", socket_id, "
-                + dialect.readJson("headers") + ", created_at";
+                + dialect.readJson("headers") + ", created_at, traceparent";
         this.select = dialect == OutboxDialect.POSTGRES
                 ? columns + ", xid::text AS xid, xid >= pg_snapshot_xmin(pg_current_snapshot()) AS held FROM " + table
                         + " WHERE (xid, id) > (CAST(? AS xid8), ?) ORDER BY xid, id LIMIT ?"
@@ -135,6 +135,7 @@ public final class JdbcOutboxSource implements OutboxSource {
                 rs.getString("socket_id"),
                 rs.getString("headers"),
                 rs.getTimestamp("created_at").toInstant(),
-                Long.parseLong(rs.getString("xid")));
+                Long.parseLong(rs.getString("xid")),
+                rs.getString("traceparent"));
     }
 }

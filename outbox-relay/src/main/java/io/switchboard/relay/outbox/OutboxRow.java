@@ -6,6 +6,7 @@ import java.time.Instant;
  * One outbox row as stored; JSON columns as text.
  *
  * @param xid the id of the transaction that inserted it (Postgres), 0 where the database does not expose one
+ * @param traceparent the W3C trace context the writer left in the row, or null
  */
 public record OutboxRow(
         long id,
@@ -19,9 +20,10 @@ public record OutboxRow(
         String socketId,
         String headers,
         Instant createdAt,
-        long xid) {
+        long xid,
+        String traceparent) {
 
-    /** A row ordered by its id alone (MySQL, MariaDB, tests). */
+    /** A row ordered by its id alone, without trace context (tests). */
     public OutboxRow(
             long id,
             String eventId,
@@ -34,6 +36,19 @@ public record OutboxRow(
             String socketId,
             String headers,
             Instant createdAt) {
-        this(id, eventId, type, source, aggregateType, aggregateId, payload, channels, socketId, headers, createdAt, 0);
+        this(
+                id,
+                eventId,
+                type,
+                source,
+                aggregateType,
+                aggregateId,
+                payload,
+                channels,
+                socketId,
+                headers,
+                createdAt,
+                0,
+                null);
     }
 }

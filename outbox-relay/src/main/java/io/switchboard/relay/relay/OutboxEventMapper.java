@@ -59,6 +59,9 @@ public final class OutboxEventMapper {
         }
         Map<String, String> headers = headers(row);
         headers.put(OUTBOX_ID_HEADER, Long.toString(row.id()));
+        if (row.traceparent() != null && !row.traceparent().isBlank()) {
+            headers.put("traceparent", row.traceparent().strip()); // the column wins over a header of that name
+        }
         return RealtimeEvent.newBuilder()
                 .setEventId(row.eventId())
                 .setType(row.type())

@@ -129,7 +129,7 @@ public class KafkaConfig {
     private static DeliveryReceipt deadLetterReceipt(
             ConsumerRecord<?, ?> record, ChannelPublish publish, String reason, Throwable failure, Clock clock) {
         PublishFailedException publishFailure = DeadLetterPolicy.find(failure, PublishFailedException.class);
-        DeliveryReceipt.Builder receipt = OrderedDelivery.receipt(
+        Receipts.Draft receipt = OrderedDelivery.receipt(
                         (ConsumerRecord<?, ChannelPublish>) record, Receipts.Outcome.DEAD_LETTERED, clock)
                 .setChannels(publish.getChannels())
                 .setReason(reason);

@@ -13,6 +13,7 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.kafka.ledger.Ledger;
+import io.switchboard.kafka.tracing.EventTracing;
 import io.switchboard.publisher.dedupe.DedupeStore;
 import io.switchboard.publisher.ingest.OrderedDelivery;
 import io.switchboard.publisher.ingest.PublisherMetrics;
@@ -176,6 +177,7 @@ public class ResilienceConfig {
             DeadLetterPublishingRecoverer deadLetters,
             PublisherMetrics metrics,
             Ledger ledger,
+            EventTracing tracing,
             Clock clock) {
         return new OrderedDelivery(
                 new Dispatcher(sender, properties.maxInFlight(), pusher.encryptionConfigured()),
@@ -183,6 +185,7 @@ public class ResilienceConfig {
                 deadLetters::accept,
                 metrics,
                 ledger,
+                tracing,
                 clock);
     }
 

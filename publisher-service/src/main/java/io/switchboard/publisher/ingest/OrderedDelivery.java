@@ -1,14 +1,16 @@
 package io.switchboard.publisher.ingest;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import io.switchboard.kafka.TransientFailure;
 import io.switchboard.kafka.ledger.Ledger;
 import io.switchboard.kafka.ledger.Receipts;
+import io.switchboard.kafka.tracing.EventTracing;
 import io.switchboard.publisher.dedupe.DedupeStore;
 import io.switchboard.publisher.publish.Dispatcher;
 import io.switchboard.publisher.publish.PusherMessage;
 import io.switchboard.publisher.publish.SendResult;
 import io.switchboard.schemas.ChannelPublish;
-import io.switchboard.schemas.DeliveryReceipt;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +40,7 @@ public final class OrderedDelivery {
     private final BiConsumer<ConsumerRecord<?, ?>, PublishFailedException> deadLetters;
     private final PublisherMetrics metrics;
     private final Ledger ledger;
+    private final EventTracing tracing;
     private final Clock clock;
 
     /**
@@ -48,12 +51,14 @@ public final class OrderedDelivery {
             DedupeStore dedupe,
             BiConsumer<ConsumerRecord<?, ?>, PublishFailedException> deadLetters,
             PublisherMetrics metrics) {
-        this(dispatcher, dedupe, deadLetters, metrics, Ledger.OFF, Clock.systemUTC());
+        this(dispatcher, dedupe, deadLetters, metrics, Ledger.OFF, EventTracing.NOOP, Clock.systemUTC());
     }
 
     /**
      * @param ledger receives a receipt for every record published and for the channels skipped as duplicates (dead
      *     letters get theirs from the dead-letter policy, once Kafka acknowledged them)
+     * @param tracing a span per record, child of the router's ({@code headers.traceparent}), from its offer to
+     *     Pusher until it is settled
      */
     public OrderedDelivery(
             Dispatcher dispatcher,
@@ -61,12 +66,14 @@ public final class OrderedDelivery {
             BiConsumer<ConsumerRecord<?, ?>, PublishFailedException> deadLetters,
             PublisherMetrics metrics,
             Ledger ledger,
+            EventTracing tracing,
             Clock clock) {
         this.dispatcher = dispatcher;
         this.dedupe = dedupe;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.ledger = ledger;
+        this.tracing = tracing;
         this.clock = clock;
     }
 
@@ -110,6 +117,9 @@ public final class OrderedDelivery {
 
         private final int[] nextOfKey;
         private final boolean[] settled;
+        /** Each record's span while it is offered and unsettled. */
+        private final Span[] spans;
+
         private final Map<PusherMessage, Integer> sent;
         private final Dispatcher.Session session = dispatcher.session();
         private final Map<String, List<String>> undeliveredAtStart;
@@ -123,6 +133,7 @@ public final class OrderedDelivery {
         Poll(List<ConsumerRecord<String, ChannelPublish>> records) {
             this.records = records;
             this.settled = new boolean[records.size()];
+            this.spans = new Span[records.size()];
             this.nextOfKey = new int[records.size()];
             // sized for the poll: growing them a few times per poll showed in profiles
             int capacity = records.size() * 4 / 3 + 1;
@@ -177,6 +188,11 @@ public final class OrderedDelivery {
                 }
             } finally {
                 record(); // also when delivery stopped: what Pusher accepted is remembered
+                for (Span span : spans) {
+                    if (span != null) { // offered, not settled: consumed again
+                        span.tag("switchboard.outcome", "unsettled").end();
+                    }
+                }
             }
             for (int i = 0; i < settled.length; i++) {
                 if (!settled[i]) {
@@ -208,11 +224,15 @@ public final class OrderedDelivery {
          */
         private void offerNext(int first) {
             for (int index = first; index >= 0; index = nextOfKey[index]) {
+                ChannelPublish publish = records.get(index).value();
+                Span span = tracing.start("publish", publish.getHeaders(), publish.getEventId());
                 PusherMessage message = undelivered(records.get(index));
                 if (message == null) {
+                    span.tag("switchboard.outcome", "skipped_duplicate").end();
                     settled[index] = true;
                     continue;
                 }
+                spans[index] = span;
                 sent.put(message, index);
                 session.offer(message);
                 return;
@@ -250,7 +270,23 @@ public final class OrderedDelivery {
         }
 
         private void settle(int index, PusherMessage message, SendResult result) {
+            Span span = spans[index];
+            spans[index] = null;
+            try (Tracer.SpanInScope scope = span == null ? null : tracing.inScope(span)) {
+                settle(index, message, result, span);
+            } finally {
+                if (span != null) {
+                    span.end();
+                }
+            }
+        }
+
+        private void settle(int index, PusherMessage message, SendResult result, Span span) {
             ConsumerRecord<String, ChannelPublish> record = records.get(index);
+            if (span != null) {
+                span.tag("switchboard.outcome", result.status().name().toLowerCase(java.util.Locale.ROOT))
+                        .tag("switchboard.attempts", Integer.toString(result.attempts()));
+            }
             if (result.status() == SendResult.Status.DELIVERED) {
                 remember(message.eventId(), message.channels());
                 metrics.published(record.value(), message.channels().size());
@@ -294,12 +330,12 @@ public final class OrderedDelivery {
         }
     }
 
-    private DeliveryReceipt.Builder receipt(ConsumerRecord<String, ChannelPublish> record, Receipts.Outcome outcome) {
+    private Receipts.Draft receipt(ConsumerRecord<String, ChannelPublish> record, Receipts.Outcome outcome) {
         return receipt(record, outcome, clock);
     }
 
     /** A publisher receipt about a ChannelPublish record, with what the record says (type, times). */
-    public static DeliveryReceipt.Builder receipt(
+    public static Receipts.Draft receipt(
             ConsumerRecord<?, ChannelPublish> record, Receipts.Outcome outcome, Clock clock) {
         ChannelPublish publish = record.value();
         return Receipts.about(record, publish.getEventId(), Receipts.PUBLISHER, outcome, clock.instant())

@@ -1,9 +1,12 @@
 package io.switchboard.router.ingest;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import io.switchboard.kafka.DeadLetterPolicy;
 import io.switchboard.kafka.TransientFailure;
 import io.switchboard.kafka.ledger.Ledger;
 import io.switchboard.kafka.ledger.Receipts;
+import io.switchboard.kafka.tracing.EventTracing;
 import io.switchboard.router.config.RouterProperties;
 import io.switchboard.router.guard.ProgressGuard;
 import io.switchboard.router.routing.EventRouter;
@@ -53,6 +56,7 @@ public class RealtimeEventListener {
     private final DeadLetterPublishingRecoverer deadLetters;
     private final RouterMetrics metrics;
     private final Ledger ledger;
+    private final EventTracing tracing;
     private final Clock clock;
     private final String outputTopic;
     private final Duration sendTimeout;
@@ -65,6 +69,7 @@ public class RealtimeEventListener {
             RouterMetrics metrics,
             RouterProperties properties,
             Ledger ledger,
+            EventTracing tracing,
             Clock clock) {
         this.router = router;
         this.guard = guard;
@@ -72,6 +77,7 @@ public class RealtimeEventListener {
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.ledger = ledger;
+        this.tracing = tracing;
         this.clock = clock;
         this.outputTopic = properties.outputTopic();
         this.sendTimeout = properties.sendTimeout();
@@ -99,37 +105,68 @@ public class RealtimeEventListener {
         long[] nanos = new long[n];
         for (int i = 0; i < n; i++) {
             ConsumerRecord<String, RealtimeEvent> record = records.get(i);
-            int index = i;
-            long start = System.nanoTime();
-            try {
-                outcomes[i] = router.route(
-                        value(record),
-                        (entity, type, payload) -> poll.admit(index, record.partition(), entity, type, payload));
-            } catch (RuntimeException e) {
-                if (DeadLetterPolicy.isTransient(e)) {
-                    throw retryFrom(records, settle(records, sends, outcomes, nanos, poll, i), e);
-                }
-                try {
-                    deadLetters.accept(record, null, e); // returns once the DLQ acknowledged it
-                } catch (RuntimeException dlqFailure) {
-                    throw retryFrom(records, settle(records, sends, outcomes, nanos, poll, i), dlqFailure);
-                }
-                continue;
-            }
-            nanos[i] = System.nanoTime() - start;
-            if (outcomes[i] instanceof EventRouter.Routed routed) {
-                try {
-                    sends[i] = template.send(outputTopic, record.key(), routed.publish());
-                } catch (RuntimeException e) {
-                    // the producer refused at once (its serializer could not reach the registry, a closed
-                    // producer): the output failed, not the record
-                    throw retryFrom(records, settle(records, sends, outcomes, nanos, poll, i), e);
+            RealtimeEvent event = record.value();
+            // the event's span, child of the relay's (headers.traceparent); none for a record that did not decode
+            Span span = event == null ? null : tracing.start("route", event.getHeaders(), event.getEventId());
+            try (Tracer.SpanInScope scope = span == null ? null : tracing.inScope(span)) {
+                route(records, i, sends, outcomes, nanos, poll, span);
+            } finally {
+                if (span != null) {
+                    span.end();
                 }
             }
         }
         int unsettled = settle(records, sends, outcomes, nanos, poll, n);
         if (unsettled < n) {
             throw retryFrom(records, unsettled, new TransientFailure("realtime.publish did not acknowledge in time"));
+        }
+    }
+
+    /** Routes one record: sends what it routes to, dead-letters what cannot be routed, tags its span. */
+    private void route(
+            List<ConsumerRecord<String, RealtimeEvent>> records,
+            int i,
+            CompletableFuture<?>[] sends,
+            EventRouter.Outcome[] outcomes,
+            long[] nanos,
+            ProgressGuard.Poll poll,
+            Span span)
+            throws InterruptedException {
+        ConsumerRecord<String, RealtimeEvent> record = records.get(i);
+        long start = System.nanoTime();
+        try {
+            outcomes[i] = router.route(
+                    value(record), (entity, type, payload) -> poll.admit(i, record.partition(), entity, type, payload));
+        } catch (RuntimeException e) {
+            if (DeadLetterPolicy.isTransient(e)) {
+                throw retryFrom(records, settle(records, sends, outcomes, nanos, poll, i), e);
+            }
+            try {
+                deadLetters.accept(record, null, e); // returns once the DLQ acknowledged it
+            } catch (RuntimeException dlqFailure) {
+                throw retryFrom(records, settle(records, sends, outcomes, nanos, poll, i), dlqFailure);
+            }
+            if (span != null) {
+                span.tag("switchboard.outcome", "dead_lettered");
+            }
+            return;
+        }
+        nanos[i] = System.nanoTime() - start;
+        if (outcomes[i] instanceof EventRouter.Routed routed) {
+            ChannelPublish publish = routed.publish();
+            if (span != null) {
+                span.tag("switchboard.outcome", "routed").tag("switchboard.rule", routed.rule());
+                publish.setHeaders(tracing.inject(span, publish.getHeaders())); // the publisher continues it
+            }
+            try {
+                sends[i] = template.send(outputTopic, record.key(), publish);
+            } catch (RuntimeException e) {
+                // the producer refused at once (its serializer could not reach the registry, a closed
+                // producer): the output failed, not the record
+                throw retryFrom(records, settle(records, sends, outcomes, nanos, poll, i), e);
+            }
+        } else if (outcomes[i] instanceof EventRouter.Dropped dropped && span != null) {
+            span.tag("switchboard.outcome", "dropped").tag("switchboard.reason", dropped.reason());
         }
     }
 
