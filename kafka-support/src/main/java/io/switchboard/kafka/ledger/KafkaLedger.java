@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The ledger on Kafka: {@link #write} only offers the receipt to a bounded queue (the delivery path never waits for
  * Kafka, a registry or a serializer); one thread of its own serializes the receipts and hands them to a producer of
- * their own, which batches them ({@code linger.ms} 50, lz4). When the queue is full, or Kafka refuses a receipt, the
+ * their own, which batches them ({@code linger.ms} 50, uncompressed). When the queue is full, or Kafka refuses a receipt, the
  * receipt is counted ({@code switchboard_ledger_receipts_total{result="dropped"|"failed"}}) and lost: the ledger is
  * an aid to find what happened, never a reason to slow or stop delivery. Keyed by event id, so one event's receipts
  * share a partition.
@@ -71,7 +71,9 @@ public final class KafkaLedger implements Ledger, AutoCloseable {
         config.put(ProducerConfig.ACKS_CONFIG, "1");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false); // a repeated receipt is harmless
         config.put(ProducerConfig.LINGER_MS_CONFIG, 50);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // uncompressed: a compressed batch costs CPU twice, here and in the broker, which decompresses it to
+        // validate; receipts are small (about 170 bytes) and the ledger topic's size is bounded by its retention
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000); // blocks only the ledger's own thread
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);

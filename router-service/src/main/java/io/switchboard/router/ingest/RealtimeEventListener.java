@@ -15,7 +15,9 @@ import io.switchboard.schemas.RealtimeEvent;
 import io.switchboard.schemas.wire.WireFormatException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,9 @@ public class RealtimeEventListener {
 
     private static final LogAccessor LOG = new LogAccessor(LogFactory.getLog(RealtimeEventListener.class));
     private static final Logger log = LoggerFactory.getLogger(RealtimeEventListener.class);
+
+    /** The ChannelPublish header naming the rule that routed it. */
+    public static final String RULE_HEADER = "switchboard-rule";
 
     private final EventRouter router;
     private final ProgressGuard guard;
@@ -154,9 +159,13 @@ public class RealtimeEventListener {
         nanos[i] = System.nanoTime() - start;
         if (outcomes[i] instanceof EventRouter.Routed routed) {
             ChannelPublish publish = routed.publish();
+            Map<String, String> headers = span != null
+                    ? tracing.inject(span, publish.getHeaders()) // the publisher continues the trace
+                    : new LinkedHashMap<>(publish.getHeaders());
+            headers.put(RULE_HEADER, routed.rule()); // for switchboard trace: which rule chose the channels
+            publish.setHeaders(headers);
             if (span != null) {
                 span.tag("switchboard.outcome", "routed").tag("switchboard.rule", routed.rule());
-                publish.setHeaders(tracing.inject(span, publish.getHeaders())); // the publisher continues it
             }
             try {
                 sends[i] = template.send(outputTopic, record.key(), publish);
