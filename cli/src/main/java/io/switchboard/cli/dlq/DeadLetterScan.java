@@ -1,5 +1,9 @@
 package io.switchboard.cli.dlq;
 
+import io.switchboard.cli.kafka.CliFailure;
+import io.switchboard.cli.kafka.ConnectionOptions;
+import io.switchboard.cli.kafka.Durations;
+import io.switchboard.cli.kafka.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,23 +14,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads dead-letter topics once, from the start of a time window to the end offsets they had when the read began
- * (records written meanwhile are left for the next run), with bounded waits: every failure is a {@link DlqFailure}
+ * (records written meanwhile are left for the next run), with bounded waits: every failure is a {@link CliFailure}
  * in one line.
  */
 final class DeadLetterScan {
@@ -85,7 +83,7 @@ final class DeadLetterScan {
                 if (progressed) {
                     lastProgress = System.nanoTime();
                 } else if (System.nanoTime() - lastProgress > connection.timeout.toNanos()) {
-                    throw new DlqFailure("reading " + String.join(", ", topics) + " from "
+                    throw new CliFailure("reading " + String.join(", ", topics) + " from "
                             + connection.bootstrapServers + " made no progress for "
                             + Durations.text(connection.timeout) + " (" + open.size() + " partitions unfinished)");
                 }
@@ -105,7 +103,7 @@ final class DeadLetterScan {
         List<TopicPartition> partitions = partitions(List.of(topic));
         TopicPartition tp = new TopicPartition(topic, partition);
         if (!partitions.contains(tp)) {
-            throw new DlqFailure("topic " + topic + " has no partition " + partition + " (it has " + partitions.size()
+            throw new CliFailure("topic " + topic + " has no partition " + partition + " (it has " + partitions.size()
                     + ": 0 to " + (partitions.size() - 1) + ")");
         }
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
@@ -115,7 +113,7 @@ final class DeadLetterScan {
             long end = consumer.endOffsets(List.of(tp), connection.timeout).get(tp);
             String where = topic + ":" + partition + ":" + offset;
             if (offset < first || offset >= end) {
-                throw new DlqFailure("no dead letter at " + where + ": partition " + partition + " of " + topic
+                throw new CliFailure("no dead letter at " + where + ": partition " + partition + " of " + topic
                         + (first >= end ? " is empty" : " holds offsets " + first + " to " + (end - 1)));
             }
             consumer.seek(tp, offset);
@@ -125,14 +123,14 @@ final class DeadLetterScan {
                     if (record.offset() == offset) {
                         return DeadLetter.of(record);
                     }
-                    throw new DlqFailure("no dead letter at " + where + " (removed by compaction or a transaction"
+                    throw new CliFailure("no dead letter at " + where + " (removed by compaction or a transaction"
                             + " marker); the next one is at offset " + record.offset());
                 }
                 if (consumer.position(tp, connection.timeout) >= end) {
                     break;
                 }
             }
-            throw new DlqFailure("no dead letter at " + where + " within " + Durations.text(connection.timeout));
+            throw new CliFailure("no dead letter at " + where + " within " + Durations.text(connection.timeout));
         } catch (KafkaException e) {
             throw kafkaFailure(e);
         }
@@ -140,78 +138,20 @@ final class DeadLetterScan {
 
     /** Every partition of {@code topics}; a failure in one line when Kafka cannot be reached or a topic is missing. */
     List<TopicPartition> partitions(List<String> topics) {
-        Map<String, Object> config = connection.common();
-        long waitMillis = connection.timeout.toMillis() + 1_000;
-        try (Admin admin = Admin.create(config)) {
-            Map<String, TopicDescription> described;
-            try {
-                described = admin.describeTopics(topics).allTopicNames().get(waitMillis, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DlqFailure("interrupted while asking " + connection.bootstrapServers + " for " + topics);
-            } catch (TimeoutException e) {
-                throw unreachable();
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof UnknownTopicOrPartitionException) {
-                    throw new DlqFailure("topic " + missing(admin, topics) + " does not exist on "
-                            + connection.bootstrapServers + " (is this the right cluster? --events-dlq and"
-                            + " --publish-dlq name other topics)");
-                }
-                if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
-                    throw unreachable();
-                }
-                throw new DlqFailure("Kafka at " + connection.bootstrapServers + " refused to describe " + topics + ": "
-                        + oneLine(cause));
-            } finally {
-                admin.close(Duration.ZERO);
-            }
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                described
-                        .get(topic)
-                        .partitions()
-                        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            return partitions;
-        } catch (KafkaException e) {
-            throw kafkaFailure(e);
-        }
+        return topics().partitions(
+                        topics, "is this the right cluster? --events-dlq and --publish-dlq name other topics");
     }
 
-    private String missing(Admin admin, List<String> topics) {
-        if (topics.size() == 1) {
-            return topics.get(0);
-        }
-        List<String> absent = new ArrayList<>();
-        for (String topic : topics) {
-            try {
-                admin.describeTopics(List.of(topic))
-                        .allTopicNames()
-                        .get(connection.timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                absent.add(topic);
-            }
-        }
-        return absent.isEmpty() ? String.join(" or ", topics) : String.join(" and ", absent);
+    private Topics topics() {
+        return new Topics(connection);
     }
 
-    private DlqFailure unreachable() {
-        return new DlqFailure("cannot reach Kafka at " + connection.bootstrapServers + " within "
-                + Durations.text(connection.timeout)
-                + " (set KAFKA_BOOTSTRAP_SERVERS or --bootstrap-servers; --command-config for SASL/TLS)");
-    }
-
-    private DlqFailure kafkaFailure(KafkaException e) {
-        if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
-            return unreachable();
-        }
-        return new DlqFailure("Kafka at " + connection.bootstrapServers + ": " + oneLine(e));
+    private CliFailure kafkaFailure(KafkaException e) {
+        return topics().failure(e);
     }
 
     static String oneLine(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return message.replaceAll("\\s*\\R\\s*", " ");
+        return Topics.oneLine(e);
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
