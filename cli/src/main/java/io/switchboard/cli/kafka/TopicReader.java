@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,6 +38,9 @@ public final class TopicReader {
         }
     }
 
+    static final int PROGRESS_MIN_RECORDS = 10_000;
+    static final int PROGRESS_EVERY_SECONDS = 2;
+
     private final ConnectionOptions connection;
 
     public TopicReader(ConnectionOptions connection) {
@@ -65,9 +69,11 @@ public final class TopicReader {
     /**
      * Every record of {@code partitions} within {@code range}, up to the end offsets the partitions had when the read
      * began (records written meanwhile are left out), in partition order then offset order, so that the order of
-     * every key is kept.
+     * every key is kept. A long read (over {@value #PROGRESS_MIN_RECORDS} records) reports its progress, rate and
+     * ETA to {@code progress} every {@value #PROGRESS_EVERY_SECONDS} s.
      */
-    public List<ConsumerRecord<byte[], byte[]>> read(List<TopicPartition> partitions, Range range) {
+    public List<ConsumerRecord<byte[], byte[]>> read(
+            List<TopicPartition> partitions, Range range, Consumer<String> progress) {
         Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> found = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             consumer.assign(partitions);
@@ -99,11 +105,19 @@ public final class TopicReader {
                 }
             }
             consumer.pause(partitions.stream().filter(tp -> !open.contains(tp)).toList());
+            long total = 0;
+            for (TopicPartition tp : open) {
+                total += end.get(tp) - start.get(tp);
+            }
+            long began = System.nanoTime();
+            long reported = began;
+            long read = 0;
             long lastProgress = System.nanoTime();
             while (!open.isEmpty()) {
                 boolean progressed = false;
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     progressed = true;
+                    read++;
                     TopicPartition tp = new TopicPartition(record.topic(), record.partition());
                     if (record.offset() < end.get(tp) && range.contains(record)) {
                         found.get(tp).add(record);
@@ -114,6 +128,11 @@ public final class TopicReader {
                         open.remove(tp);
                         consumer.pause(List.of(tp));
                     }
+                }
+                long now = System.nanoTime();
+                if (total >= PROGRESS_MIN_RECORDS && now - reported >= PROGRESS_EVERY_SECONDS * 1_000_000_000L) {
+                    reported = now;
+                    progress.accept(progressLine(read, total, now - began));
                 }
                 if (progressed) {
                     lastProgress = System.nanoTime();
@@ -129,6 +148,14 @@ public final class TopicReader {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         partitions.forEach(tp -> records.addAll(found.get(tp)));
         return records;
+    }
+
+    /** {@code read 12000 of 50000 records (6000/s, about 6s left)}. */
+    static String progressLine(long read, long total, long elapsedNanos) {
+        double rate = read / Math.max(elapsedNanos / 1e9, 1e-3);
+        long left = rate <= 0 ? -1 : (long) Math.ceil(Math.max(0, total - read) / rate);
+        return "read " + read + " of " + total + " records (" + Math.round(rate) + "/s, "
+                + (left < 0 ? "ETA unknown" : "about " + Durations.text(Duration.ofSeconds(left)) + " left") + ")";
     }
 
     /**

@@ -56,7 +56,8 @@ import tools.jackson.databind.node.ObjectNode;
                     + " it delivered in the last 24 h: --redeliver gives each record a new event id (and"
                     + " switchboard-replay-of: the original id) so it is delivered again.",
             "--shadow-prefix P routes each event with the router's code and writes ChannelPublish records to"
-                    + " realtime.publish for the shadow channels only (private-audit-A -> private-P" + "audit-A).",
+                    + " realtime.publish for the shadow channels only (with debug-: private-audit-A ->"
+                    + " private-debug-audit-A).",
             "Anything that publishes asks first (--yes skips the question; without a terminal, --yes is required)"
                     + " and is paced by --rate.",
             "Exit codes: 0 done, 1 Kafka, a topic or a record failed, 2 usage or refused, 3 nothing selected."
@@ -169,7 +170,10 @@ public final class ReplayCommand extends TopicCommand {
                             (toTopic != null ? "--to-topic" : "--publish-topic") + " must name an existing topic");
         }
 
-        List<ConsumerRecord<byte[], byte[]>> raw = reader.read(tps, range);
+        List<ConsumerRecord<byte[], byte[]>> raw = reader.read(tps, range, line -> {
+            err.println(line);
+            err.flush();
+        });
         String where = topic + " " + describe(tps, range);
         if (raw.isEmpty()) {
             throw new CliFailure("no records in " + where, NOTHING_SELECTED);
