@@ -3,29 +3,24 @@ package io.switchboard.cli.dlq;
 import io.switchboard.cli.kafka.CliFailure;
 import io.switchboard.cli.kafka.ConnectionOptions;
 import io.switchboard.cli.kafka.Durations;
+import io.switchboard.cli.kafka.TopicReader;
 import io.switchboard.cli.kafka.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads dead-letter topics once, from the start of a time window to the end offsets they had when the read began
- * (records written meanwhile are left for the next run), with bounded waits: every failure is a {@link CliFailure}
- * in one line.
+ * Reads dead-letter topics once with {@link TopicReader}, from the start of a time window to the end offsets they had
+ * when the read began (records written meanwhile are left for the next run), with bounded waits: every failure is a
+ * {@link CliFailure} in one line.
  */
 final class DeadLetterScan {
 
@@ -37,59 +32,13 @@ final class DeadLetterScan {
 
     /** The dead letters of {@code topics} written within [{@code from}, {@code to}] that match {@code filter}. */
     List<DeadLetter> read(List<String> topics, Instant from, Instant to, Predicate<DeadLetter> filter) {
-        List<TopicPartition> partitions = partitions(topics);
         List<DeadLetter> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            consumer.assign(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, connection.timeout);
-            Map<TopicPartition, Long> start = new HashMap<>(consumer.beginningOffsets(partitions, connection.timeout));
-            if (from != null) {
-                Map<TopicPartition, Long> times = new HashMap<>();
-                partitions.forEach(tp -> times.put(tp, from.toEpochMilli()));
-                Map<TopicPartition, OffsetAndTimestamp> byTime = consumer.offsetsForTimes(times, connection.timeout);
-                partitions.forEach(tp -> {
-                    OffsetAndTimestamp at = byTime.get(tp);
-                    start.put(tp, at == null ? end.get(tp) : at.offset());
-                });
+        for (ConsumerRecord<byte[], byte[]> record : new TopicReader(connection)
+                .read(partitions(topics), new TopicReader.Range(from, to, null, null), line -> {})) {
+            DeadLetter letter = DeadLetter.of(record);
+            if (filter.test(letter)) {
+                found.add(letter);
             }
-            Set<TopicPartition> open = new HashSet<>();
-            for (TopicPartition tp : partitions) {
-                consumer.seek(tp, start.get(tp));
-                if (start.get(tp) < end.get(tp)) {
-                    open.add(tp);
-                }
-            }
-            consumer.pause(difference(partitions, open));
-            long lastProgress = System.nanoTime();
-            while (!open.isEmpty()) {
-                boolean progressed = false;
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    progressed = true;
-                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                    if (record.offset() >= end.get(tp)) {
-                        continue;
-                    }
-                    DeadLetter letter = DeadLetter.of(record);
-                    if (within(letter.time(), from, to) && filter.test(letter)) {
-                        found.add(letter);
-                    }
-                }
-                for (TopicPartition tp : List.copyOf(open)) {
-                    if (consumer.position(tp, connection.timeout) >= end.get(tp)) {
-                        open.remove(tp);
-                        consumer.pause(List.of(tp));
-                    }
-                }
-                if (progressed) {
-                    lastProgress = System.nanoTime();
-                } else if (System.nanoTime() - lastProgress > connection.timeout.toNanos()) {
-                    throw new CliFailure("reading " + String.join(", ", topics) + " from "
-                            + connection.bootstrapServers + " made no progress for "
-                            + Durations.text(connection.timeout) + " (" + open.size() + " partitions unfinished)");
-                }
-            }
-        } catch (KafkaException e) {
-            throw kafkaFailure(e);
         }
         found.sort(Comparator.comparing(DeadLetter::time)
                 .thenComparing(DeadLetter::topic)
@@ -156,13 +105,5 @@ final class DeadLetterScan {
 
     private KafkaConsumer<byte[], byte[]> consumer() {
         return new KafkaConsumer<>(connection.consumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static boolean within(Instant time, Instant from, Instant to) {
-        return (from == null || !time.isBefore(from)) && (to == null || !time.isAfter(to));
-    }
-
-    private static List<TopicPartition> difference(Collection<TopicPartition> all, Set<TopicPartition> open) {
-        return all.stream().filter(tp -> !open.contains(tp)).toList();
     }
 }

@@ -137,7 +137,14 @@ public final class TopicReader {
                 if (progressed) {
                     lastProgress = System.nanoTime();
                 } else if (System.nanoTime() - lastProgress > connection.timeout.toNanos()) {
-                    throw new CliFailure("reading " + partitions.get(0).topic() + " from "
+                    throw new CliFailure("reading "
+                            + String.join(
+                                    ", ",
+                                    partitions.stream()
+                                            .map(TopicPartition::topic)
+                                            .distinct()
+                                            .toList())
+                            + " from "
                             + connection.bootstrapServers + " made no progress for "
                             + Durations.text(connection.timeout) + " (" + open.size() + " partitions unfinished)");
                 }

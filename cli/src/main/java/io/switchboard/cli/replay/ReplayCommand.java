@@ -3,6 +3,7 @@ package io.switchboard.cli.replay;
 import io.switchboard.cli.kafka.CliFailure;
 import io.switchboard.cli.kafka.Durations;
 import io.switchboard.cli.kafka.Rate;
+import io.switchboard.cli.kafka.RecordDecoder;
 import io.switchboard.cli.kafka.TopicReader;
 import io.switchboard.cli.kafka.TopicRecord;
 import io.switchboard.cli.kafka.Topics;
@@ -179,10 +180,11 @@ public final class ReplayCommand extends TopicCommand {
             throw new CliFailure("no records in " + where, NOTHING_SELECTED);
         }
         Predicate<TopicRecord> matches = filter.compile();
+        RecordDecoder decoder = decoder();
         List<TopicRecord> selected = new ArrayList<>();
         int relayRows = 0;
         for (ConsumerRecord<byte[], byte[]> record : raw) {
-            TopicRecord decoded = decoder().decode(record);
+            TopicRecord decoded = decoder.decode(record);
             if (decoded == null) {
                 relayRows++;
             } else if (matches.test(decoded)) {
@@ -191,10 +193,10 @@ public final class ReplayCommand extends TopicCommand {
         }
         if (selected.isEmpty()) {
             throw new CliFailure(
-                    "none of the " + raw.size() + " records in " + where + " matches "
-                            + (filter.isEmpty()
-                                    ? "(relay dead letters are outbox rows, not events)"
-                                    : filter.describe()),
+                    filter.isEmpty()
+                            ? "none of the " + raw.size() + " records in " + where + " is an event: relay dead letters"
+                                    + " are outbox rows (see switchboard dlq)"
+                            : "none of the " + raw.size() + " records in " + where + " matches " + filter.describe(),
                     NOTHING_SELECTED);
         }
         RecordView view = new RecordView(routing.router(ProgressGuard.inMemory(1_000)));
