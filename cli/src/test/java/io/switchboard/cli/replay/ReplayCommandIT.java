@@ -12,6 +12,7 @@ import static io.switchboard.cli.replay.ReplayFixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.cli.replay.ReplayFixtures.Run;
+import io.switchboard.kafka.DeadLetterHeaders;
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.RealtimeEvent;
 import io.switchboard.schemas.wire.PinnedSchemaRegistry;
@@ -24,8 +25,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.kafka.support.KafkaHeaders;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -39,6 +43,7 @@ class ReplayCommandIT {
     private static final String EVENTS = "it-" + RUN + ".realtime.events";
     private static final String PUBLISH = "it-" + RUN + ".realtime.publish";
     private static final String BAD = "it-" + RUN + ".bad";
+    private static final String EVENTS_DLQ = EVENTS + ".dlq";
     /** Three hours ago, to the minute: within the broker's retention, and stable for the whole class. */
     private static final Instant BASE = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MINUTES);
 
@@ -59,7 +64,7 @@ class ReplayCommandIT {
     @BeforeAll
     static void writeEvents() {
         createTopics(3, EVENTS);
-        createTopics(1, PUBLISH, BAD);
+        createTopics(1, PUBLISH, BAD, EVENTS_DLQ);
         put("e1", "audit.step_completed", "A1", STEP_A1, 0, 0);
         put("e2", "audit.step_completed", "A1", RERUN_A1, 0, 10);
         put("e3", "transcription.progress", "F1", TRANSCRIPTION_F1, 1, 20);
@@ -78,6 +83,33 @@ class ReplayCommandIT {
                 .build();
         write(PUBLISH, 0, BASE, "A1", encode(PUBLISH, routed));
         write(BAD, 0, BASE, "A1", new byte[] {0, 0, 0, 0x27, 0x0f, 2, 4, 6});
+        writeDeadLetters();
+    }
+
+    /** A router dead letter (the original Avro bytes) and a relay one (an outbox row as JSON), as docs/dead-letters.md. */
+    private static void writeDeadLetters() {
+        try (var producer = ReplayFixtures.producer()) {
+            RecordHeaders router = new RecordHeaders();
+            router.add("traceparent", ReplayFixtures.bytes("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+            DeadLetterHeaders.add(router, "router", "UNSAFE_PLACEHOLDER", "audit_id has a separator", "d1");
+            router.add(KafkaHeaders.DLT_ORIGINAL_TOPIC, ReplayFixtures.bytes(EVENTS));
+            byte[] value = encode(EVENTS, event("d1", "audit.step_completed", "A3", STEP_A1.replace("A1", "A3")));
+            VALUES.put("d1", value);
+            producer.send(new ProducerRecord<>(EVENTS_DLQ, 0, null, ReplayFixtures.bytes("A3"), value, router))
+                    .get();
+            RecordHeaders relay = new RecordHeaders();
+            DeadLetterHeaders.add(relay, "relay", "MISSING_TYPE", "row 42 has no type", "d2");
+            producer.send(new ProducerRecord<>(
+                            EVENTS_DLQ,
+                            0,
+                            null,
+                            ReplayFixtures.bytes("A4"),
+                            ReplayFixtures.bytes("{\"id\":42,\"type\":null}"),
+                            relay))
+                    .get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void put(String id, String type, String key, String payload, int partition, int minutes) {
@@ -195,6 +227,28 @@ class ReplayCommandIT {
         assertThat(header(sent.get(0), ReplayCommand.REPLAY_ID))
                 .isEqualTo(header(sent.get(1), ReplayCommand.REPLAY_ID))
                 .isNotBlank();
+    }
+
+    @Test
+    void aDeadLetterTopicReplaysItsEventsWithoutTheDeadLetterHeadersAndSkipsRelayRows() {
+        Run dry = ReplayFixtures.execute("replay", "--bootstrap-servers=" + KAFKA, "--topic=" + EVENTS_DLQ);
+        assertThat(dry.exit()).as(dry.err()).isZero();
+        assertThat(dry.out())
+                .contains("audit.step_completed  d1  key=A3  -> private-audit-A3 private-fiche-F1 (rule audits)")
+                .contains("dry run: 1 event selected in " + EVENTS_DLQ + " at any time (1 relay dead letters skipped)");
+
+        String target = newTopic("from-dlq");
+        Run run = ReplayFixtures.execute(
+                "replay", "--bootstrap-servers=" + KAFKA, "--topic=" + EVENTS_DLQ, "--to-topic=" + target, "--yes");
+        assertThat(run.exit()).as(run.err()).isZero();
+        ConsumerRecord<byte[], byte[]> record = readAll(target).get(0);
+        assertThat(record.value()).isEqualTo(VALUES.get("d1"));
+        assertThat(header(record, DeadLetterHeaders.REASON)).isNull();
+        assertThat(header(record, DeadLetterHeaders.STAGE)).isNull();
+        assertThat(header(record, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isNull();
+        assertThat(header(record, "traceparent")).startsWith("00-4bf92f35");
+        assertThat(header(record, ReplayCommand.REPLAY_FROM)).isEqualTo(EVENTS_DLQ + ":0:0");
+        assertThat(readAll(target)).hasSize(1);
     }
 
     @Test
