@@ -10,8 +10,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.switchboard.cli.SwitchboardCommand;
 import io.switchboard.cli.replay.ReplayFixtures.Run;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +26,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -94,6 +102,56 @@ class TailCommandIT {
         Run run = tail.await();
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("transcription.progress  seen  key=F9  -> private-fiche-F9");
+    }
+
+    /** Ctrl-C on a real process: the shutdown hook wakes the consumer, the output so far stays, the JVM ends. */
+    @Test
+    void ctrlCEndsARealTailProcess() throws Exception {
+        Path jar;
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            jar = files.filter(f -> f.getFileName().toString().matches("cli-.*-exec\\.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no cli exec jar in target/: run mvn verify"));
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(
+                        java, "-jar", jar.toString(), "tail", "--bootstrap-servers=" + KAFKA, "--topic=" + EVENTS)
+                .start();
+        StringBuffer out = new StringBuffer();
+        StringBuffer err = new StringBuffer();
+        daemon(() -> copy(process.getInputStream(), out));
+        daemon(() -> copy(process.getErrorStream(), err));
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> err.toString().contains("following "));
+            write(EVENTS, 0, null, "F9", encode(EVENTS, event("ctrl-c", "transcription.progress", "F9", PROGRESS)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> out.toString().contains("ctrl-c"));
+
+            new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
+                    .start()
+                    .waitFor();
+            assertThat(process.waitFor(15, TimeUnit.SECONDS)).as(err.toString()).isTrue();
+            assertThat(process.exitValue()).isEqualTo(130);
+            assertThat(out.toString()).contains("transcription.progress  ctrl-c  key=F9  -> private-fiche-F9");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static void daemon(Runnable task) {
+        Thread thread = new Thread(task);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void copy(InputStream in, StringBuffer into) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                into.append(line).append('\n');
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
     }
 
     @Test
