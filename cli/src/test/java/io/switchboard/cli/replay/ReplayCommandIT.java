@@ -10,6 +10,7 @@ import static io.switchboard.cli.replay.ReplayFixtures.readAll;
 import static io.switchboard.cli.replay.ReplayFixtures.text;
 import static io.switchboard.cli.replay.ReplayFixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.switchboard.cli.replay.ReplayFixtures.Run;
 import io.switchboard.kafka.DeadLetterHeaders;
@@ -17,6 +18,11 @@ import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.RealtimeEvent;
 import io.switchboard.schemas.wire.PinnedSchemaRegistry;
 import io.switchboard.schemas.wire.WireFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -24,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -325,6 +332,60 @@ class ReplayCommandIT {
         Run yes = replayWith(q -> "y", "--event-id=e1", "--to-topic=" + target);
         assertThat(yes.exit()).as(yes.err()).isZero();
         assertThat(endOffset(target)).isEqualTo(1);
+    }
+
+    /**
+     * The question on a real terminal: the built jar runs under util-linux {@code script}, which gives it a
+     * pseudo-terminal, so {@link Prompt#console()} reads the answer typed there.
+     */
+    @Test
+    void onATerminalTheQuestionShowsTheCountAndYesPublishes() throws Exception {
+        String target = newTopic("terminal");
+        String jar = ReplayFixtures.execJar();
+        String java = ReplayFixtures.java();
+        String command = String.join(
+                " ",
+                java,
+                "-jar",
+                jar,
+                "replay",
+                "--bootstrap-servers=" + KAFKA,
+                "--topic=" + EVENTS,
+                "--event-id=e1,e3",
+                "--to-topic=" + target);
+        Process process = new ProcessBuilder("script", "-qec", command, "/dev/null")
+                .redirectErrorStream(true)
+                .start();
+        StringBuffer terminal = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try (InputStream in = process.getInputStream()) {
+                byte[] buffer = new byte[4096];
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    terminal.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> terminal.toString().contains("Replay 2 events to " + target + "? [y/N]"));
+            assertThat(endOffset(target)).isZero();
+            try (OutputStream in = process.getOutputStream()) {
+                in.write("y\n".getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(process.waitFor(30, TimeUnit.SECONDS))
+                    .as(terminal.toString())
+                    .isTrue();
+            assertThat(process.exitValue()).as(terminal.toString()).isZero();
+            assertThat(endOffset(target)).isEqualTo(2);
+            assertThat(terminal.toString()).contains("replayed 2 events from " + EVENTS);
+        } finally {
+            process.destroyForcibly();
+        }
     }
 
     @Test

@@ -6,15 +6,19 @@ import io.switchboard.schemas.RealtimeEvent;
 import io.switchboard.schemas.wire.PinnedSchemaRegistry;
 import io.switchboard.schemas.wire.WireFormat;
 import io.switchboard.testkit.KafkaTestBroker;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -129,6 +133,20 @@ final class ReplayFixtures {
 
     static Run execute(String... args) {
         return execute(cli -> {}, args);
+    }
+
+    /** The command line as operators run it: the jar that {@code mvn package} built before the ITs run. */
+    static String execJar() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            return files.filter(f -> f.getFileName().toString().matches("cli-.*-exec\\.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no cli exec jar in target/: run mvn verify"))
+                    .toString();
+        }
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     static long endOffset(String topic) {

@@ -17,8 +17,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +24,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -107,15 +104,10 @@ class TailCommandIT {
     /** Ctrl-C on a real process: the shutdown hook wakes the consumer, the output so far stays, the JVM ends. */
     @Test
     void ctrlCEndsARealTailProcess() throws Exception {
-        Path jar;
-        try (Stream<Path> files = Files.list(Path.of("target"))) {
-            jar = files.filter(f -> f.getFileName().toString().matches("cli-.*-exec\\.jar"))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no cli exec jar in target/: run mvn verify"));
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String jar = ReplayFixtures.execJar();
+        String java = ReplayFixtures.java();
         Process process = new ProcessBuilder(
-                        java, "-jar", jar.toString(), "tail", "--bootstrap-servers=" + KAFKA, "--topic=" + EVENTS)
+                        java, "-jar", jar, "tail", "--bootstrap-servers=" + KAFKA, "--topic=" + EVENTS)
                 .start();
         StringBuffer out = new StringBuffer();
         StringBuffer err = new StringBuffer();
