@@ -1,11 +1,8 @@
 package io.switchboard.cli;
 
 import io.switchboard.router.guard.ProgressGuard;
-import io.switchboard.router.routing.ChannelRouter;
 import io.switchboard.router.routing.EventRouter;
 import io.switchboard.router.routing.RoutingException;
-import io.switchboard.router.routing.RoutingTable;
-import io.switchboard.router.truncation.PayloadTruncator;
 import io.switchboard.schemas.RealtimeEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,17 +12,14 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.springframework.core.convert.ConversionException;
-import org.springframework.core.convert.support.DefaultConversionService;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -49,19 +43,8 @@ final class RouteCommand implements Callable<Integer> {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    @Option(names = "--routes", description = "rules file (default: SWITCHBOARD_ROUTES, else the built-in table)")
-    Path routes = env("SWITCHBOARD_ROUTES") == null ? null : Path.of(env("SWITCHBOARD_ROUTES"));
-
-    @Option(
-            names = "--private",
-            arity = "1",
-            paramLabel = "true|false",
-            description = "the private- prefix (default: PUSHER_USE_PRIVATE_CHANNELS, else true)")
-    boolean privateChannels = flag("PUSHER_USE_PRIVATE_CHANNELS", env("PUSHER_USE_PRIVATE_CHANNELS"), true);
-
-    @Option(names = "--max-payload-bytes", description = "payload limit (default: PUSHER_MAX_PAYLOAD_BYTES, else 9000)")
-    int maxPayloadBytes =
-            env("PUSHER_MAX_PAYLOAD_BYTES") == null ? 9000 : Integer.parseInt(env("PUSHER_MAX_PAYLOAD_BYTES"));
+    @Mixin
+    RoutingOptions routing;
 
     @Parameters(description = "files of JSON lines (default: standard input)")
     List<Path> files = new ArrayList<>();
@@ -71,11 +54,7 @@ final class RouteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        EventRouter router = new EventRouter(
-                new ChannelRouter(RoutingTable.load(routes, privateChannels), privateChannels),
-                new PayloadTruncator(maxPayloadBytes),
-                ProgressGuard.inMemory(100_000),
-                Clock.systemUTC());
+        EventRouter router = routing.router(ProgressGuard.inMemory(100_000));
         if (files.isEmpty()) {
             route(router, new BufferedReader(stdin));
         } else {
@@ -172,27 +151,7 @@ final class RouteCommand implements Callable<Integer> {
         return value == null || value.isNull() ? otherwise : value.asString();
     }
 
-    /**
-     * A boolean setting read as the services read it (Spring's conversion: 1, 0, true, false, yes, no, on, off);
-     * anything else is an error that names the setting.
-     */
     static boolean flag(String name, String value, boolean otherwise) {
-        if (value == null) {
-            return otherwise;
-        }
-        try {
-            Boolean parsed = DefaultConversionService.getSharedInstance().convert(value.trim(), Boolean.class);
-            if (parsed != null) {
-                return parsed;
-            }
-        } catch (ConversionException e) {
-            // named below
-        }
-        throw new IllegalArgumentException(name + " must be 1, 0, true, false, yes, no, on or off; was " + value);
-    }
-
-    private static String env(String name) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? null : value;
+        return RoutingOptions.flag(name, value, otherwise);
     }
 }

@@ -1,6 +1,8 @@
 package io.switchboard.cli;
 
 import io.switchboard.cli.dlq.DlqCommand;
+import io.switchboard.cli.replay.ReplayCommand;
+import io.switchboard.cli.replay.TailCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +12,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "switchboard 0.1.0",
         description = "Operator commands for Switchboard.",
-        subcommands = {RouteCommand.class, DlqCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            RouteCommand.class,
+            DlqCommand.class,
+            ReplayCommand.class,
+            TailCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class SwitchboardCommand implements Runnable {
 
     @Override

@@ -1,33 +1,26 @@
 package io.switchboard.cli.dlq;
 
+import io.switchboard.cli.kafka.CliFailure;
+import io.switchboard.cli.kafka.ConnectionOptions;
+import io.switchboard.cli.kafka.Durations;
+import io.switchboard.cli.kafka.TopicReader;
+import io.switchboard.cli.kafka.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads dead-letter topics once, from the start of a time window to the end offsets they had when the read began
- * (records written meanwhile are left for the next run), with bounded waits: every failure is a {@link DlqFailure}
- * in one line.
+ * Reads dead-letter topics once with {@link TopicReader}, from the start of a time window to the end offsets they had
+ * when the read began (records written meanwhile are left for the next run), with bounded waits: every failure is a
+ * {@link CliFailure} in one line.
  */
 final class DeadLetterScan {
 
@@ -39,59 +32,13 @@ final class DeadLetterScan {
 
     /** The dead letters of {@code topics} written within [{@code from}, {@code to}] that match {@code filter}. */
     List<DeadLetter> read(List<String> topics, Instant from, Instant to, Predicate<DeadLetter> filter) {
-        List<TopicPartition> partitions = partitions(topics);
         List<DeadLetter> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            consumer.assign(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, connection.timeout);
-            Map<TopicPartition, Long> start = new HashMap<>(consumer.beginningOffsets(partitions, connection.timeout));
-            if (from != null) {
-                Map<TopicPartition, Long> times = new HashMap<>();
-                partitions.forEach(tp -> times.put(tp, from.toEpochMilli()));
-                Map<TopicPartition, OffsetAndTimestamp> byTime = consumer.offsetsForTimes(times, connection.timeout);
-                partitions.forEach(tp -> {
-                    OffsetAndTimestamp at = byTime.get(tp);
-                    start.put(tp, at == null ? end.get(tp) : at.offset());
-                });
+        for (ConsumerRecord<byte[], byte[]> record : new TopicReader(connection)
+                .read(partitions(topics), new TopicReader.Range(from, to, null, null), line -> {})) {
+            DeadLetter letter = DeadLetter.of(record);
+            if (filter.test(letter)) {
+                found.add(letter);
             }
-            Set<TopicPartition> open = new HashSet<>();
-            for (TopicPartition tp : partitions) {
-                consumer.seek(tp, start.get(tp));
-                if (start.get(tp) < end.get(tp)) {
-                    open.add(tp);
-                }
-            }
-            consumer.pause(difference(partitions, open));
-            long lastProgress = System.nanoTime();
-            while (!open.isEmpty()) {
-                boolean progressed = false;
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    progressed = true;
-                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                    if (record.offset() >= end.get(tp)) {
-                        continue;
-                    }
-                    DeadLetter letter = DeadLetter.of(record);
-                    if (within(letter.time(), from, to) && filter.test(letter)) {
-                        found.add(letter);
-                    }
-                }
-                for (TopicPartition tp : List.copyOf(open)) {
-                    if (consumer.position(tp, connection.timeout) >= end.get(tp)) {
-                        open.remove(tp);
-                        consumer.pause(List.of(tp));
-                    }
-                }
-                if (progressed) {
-                    lastProgress = System.nanoTime();
-                } else if (System.nanoTime() - lastProgress > connection.timeout.toNanos()) {
-                    throw new DlqFailure("reading " + String.join(", ", topics) + " from "
-                            + connection.bootstrapServers + " made no progress for "
-                            + Durations.text(connection.timeout) + " (" + open.size() + " partitions unfinished)");
-                }
-            }
-        } catch (KafkaException e) {
-            throw kafkaFailure(e);
         }
         found.sort(Comparator.comparing(DeadLetter::time)
                 .thenComparing(DeadLetter::topic)
@@ -105,7 +52,7 @@ final class DeadLetterScan {
         List<TopicPartition> partitions = partitions(List.of(topic));
         TopicPartition tp = new TopicPartition(topic, partition);
         if (!partitions.contains(tp)) {
-            throw new DlqFailure("topic " + topic + " has no partition " + partition + " (it has " + partitions.size()
+            throw new CliFailure("topic " + topic + " has no partition " + partition + " (it has " + partitions.size()
                     + ": 0 to " + (partitions.size() - 1) + ")");
         }
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
@@ -115,7 +62,7 @@ final class DeadLetterScan {
             long end = consumer.endOffsets(List.of(tp), connection.timeout).get(tp);
             String where = topic + ":" + partition + ":" + offset;
             if (offset < first || offset >= end) {
-                throw new DlqFailure("no dead letter at " + where + ": partition " + partition + " of " + topic
+                throw new CliFailure("no dead letter at " + where + ": partition " + partition + " of " + topic
                         + (first >= end ? " is empty" : " holds offsets " + first + " to " + (end - 1)));
             }
             consumer.seek(tp, offset);
@@ -125,14 +72,14 @@ final class DeadLetterScan {
                     if (record.offset() == offset) {
                         return DeadLetter.of(record);
                     }
-                    throw new DlqFailure("no dead letter at " + where + " (removed by compaction or a transaction"
+                    throw new CliFailure("no dead letter at " + where + " (removed by compaction or a transaction"
                             + " marker); the next one is at offset " + record.offset());
                 }
                 if (consumer.position(tp, connection.timeout) >= end) {
                     break;
                 }
             }
-            throw new DlqFailure("no dead letter at " + where + " within " + Durations.text(connection.timeout));
+            throw new CliFailure("no dead letter at " + where + " within " + Durations.text(connection.timeout));
         } catch (KafkaException e) {
             throw kafkaFailure(e);
         }
@@ -140,89 +87,23 @@ final class DeadLetterScan {
 
     /** Every partition of {@code topics}; a failure in one line when Kafka cannot be reached or a topic is missing. */
     List<TopicPartition> partitions(List<String> topics) {
-        Map<String, Object> config = connection.common();
-        long waitMillis = connection.timeout.toMillis() + 1_000;
-        try (Admin admin = Admin.create(config)) {
-            Map<String, TopicDescription> described;
-            try {
-                described = admin.describeTopics(topics).allTopicNames().get(waitMillis, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DlqFailure("interrupted while asking " + connection.bootstrapServers + " for " + topics);
-            } catch (TimeoutException e) {
-                throw unreachable();
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof UnknownTopicOrPartitionException) {
-                    throw new DlqFailure("topic " + missing(admin, topics) + " does not exist on "
-                            + connection.bootstrapServers + " (is this the right cluster? --events-dlq and"
-                            + " --publish-dlq name other topics)");
-                }
-                if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
-                    throw unreachable();
-                }
-                throw new DlqFailure("Kafka at " + connection.bootstrapServers + " refused to describe " + topics + ": "
-                        + oneLine(cause));
-            } finally {
-                admin.close(Duration.ZERO);
-            }
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                described
-                        .get(topic)
-                        .partitions()
-                        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            return partitions;
-        } catch (KafkaException e) {
-            throw kafkaFailure(e);
-        }
+        return topics().partitions(
+                        topics, "is this the right cluster? --events-dlq and --publish-dlq name other topics");
     }
 
-    private String missing(Admin admin, List<String> topics) {
-        if (topics.size() == 1) {
-            return topics.get(0);
-        }
-        List<String> absent = new ArrayList<>();
-        for (String topic : topics) {
-            try {
-                admin.describeTopics(List.of(topic))
-                        .allTopicNames()
-                        .get(connection.timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                absent.add(topic);
-            }
-        }
-        return absent.isEmpty() ? String.join(" or ", topics) : String.join(" and ", absent);
+    private Topics topics() {
+        return new Topics(connection);
     }
 
-    private DlqFailure unreachable() {
-        return new DlqFailure("cannot reach Kafka at " + connection.bootstrapServers + " within "
-                + Durations.text(connection.timeout)
-                + " (set KAFKA_BOOTSTRAP_SERVERS or --bootstrap-servers; --command-config for SASL/TLS)");
-    }
-
-    private DlqFailure kafkaFailure(KafkaException e) {
-        if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
-            return unreachable();
-        }
-        return new DlqFailure("Kafka at " + connection.bootstrapServers + ": " + oneLine(e));
+    private CliFailure kafkaFailure(KafkaException e) {
+        return topics().failure(e);
     }
 
     static String oneLine(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return message.replaceAll("\\s*\\R\\s*", " ");
+        return Topics.oneLine(e);
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
         return new KafkaConsumer<>(connection.consumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static boolean within(Instant time, Instant from, Instant to) {
-        return (from == null || !time.isBefore(from)) && (to == null || !time.isAfter(to));
-    }
-
-    private static List<TopicPartition> difference(Collection<TopicPartition> all, Set<TopicPartition> open) {
-        return all.stream().filter(tp -> !open.contains(tp)).toList();
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.cli.dlq;
 
+import io.switchboard.cli.kafka.Table;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -32,17 +33,17 @@ final class DlqListCommand extends DlqSubcommand {
     int run(PrintWriter out) {
         Selection.Window window = selection.window(clock);
         List<DeadLetter> letters =
-                scan().read(selection.topicNames(connection), window.from(), window.to(), selection.filter());
+                scan().read(selection.topicNames(dlqTopics), window.from(), window.to(), selection.filter());
         if (json) {
             letters.forEach(letter -> out.println(ValueDecoder.JSON.writeValueAsString(summary(letter))));
             return 0;
         }
         if (letters.isEmpty()) {
-            out.println("no dead letters in " + selection.describe(connection, window));
+            out.println("no dead letters in " + selection.describe(dlqTopics, window));
             return 0;
         }
         out.println(letters.size() + " dead letter" + (letters.size() == 1 ? "" : "s") + " in "
-                + selection.describe(connection, window));
+                + selection.describe(dlqTopics, window));
         out.println();
         Map<String, Integer> counts = new TreeMap<>();
         letters.forEach(

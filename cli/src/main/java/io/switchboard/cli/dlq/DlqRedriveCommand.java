@@ -1,5 +1,8 @@
 package io.switchboard.cli.dlq;
 
+import io.switchboard.cli.kafka.CliFailure;
+import io.switchboard.cli.kafka.Durations;
+import io.switchboard.cli.kafka.Rate;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -10,9 +13,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -21,10 +21,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -53,7 +51,7 @@ final class DlqRedriveCommand extends DlqSubcommand {
     @Option(
             names = "--rate",
             paramLabel = "N/s",
-            converter = RateConverter.class,
+            converter = Rate.Converter.class,
             description = "at most N records a second (default: 50/s)")
     double rate = 50;
 
@@ -81,7 +79,7 @@ final class DlqRedriveCommand extends DlqSubcommand {
     int run(PrintWriter out) {
         Selection.Window window = selection.window(clock);
         List<DeadLetter> letters =
-                scan().read(selection.topicNames(connection), window.from(), window.to(), selection.filter());
+                scan().read(selection.topicNames(dlqTopics), window.from(), window.to(), selection.filter());
         List<DeadLetter> redrivable = new ArrayList<>();
         int relay = 0;
         int noOrigin = 0;
@@ -107,16 +105,11 @@ final class DlqRedriveCommand extends DlqSubcommand {
             scan().partitions(List.copyOf(targets));
         }
         int sent = 0;
-        long interval = (long) (1_000_000_000L / rate);
-        long next = System.nanoTime();
+        Rate pace = new Rate(rate);
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(connection.producer(), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (DeadLetter letter : redrivable) {
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                next = Math.max(next, System.nanoTime() - interval) + interval;
+                pace.acquire();
                 RecordMetadata metadata = send(producer, letter, sent, redrivable.size());
                 sent++;
                 report(
@@ -127,7 +120,7 @@ final class DlqRedriveCommand extends DlqSubcommand {
                         null);
             }
         } catch (KafkaException e) {
-            throw new DlqFailure("sent " + sent + " of " + redrivable.size() + "; Kafka at "
+            throw new CliFailure("sent " + sent + " of " + redrivable.size() + "; Kafka at "
                     + connection.bootstrapServers + ": " + DeadLetterScan.oneLine(e));
         }
         summary(out, letters, redrivable.size(), sent, relay, noOrigin, window);
@@ -151,12 +144,12 @@ final class DlqRedriveCommand extends DlqSubcommand {
             return producer.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DlqFailure("interrupted after sending " + sent + " of " + total);
+            throw new CliFailure("interrupted after sending " + sent + " of " + total);
         } catch (TimeoutException e) {
-            throw new DlqFailure("sent " + sent + " of " + total + "; " + letter.coordinates() + " to "
+            throw new CliFailure("sent " + sent + " of " + total + "; " + letter.coordinates() + " to "
                     + letter.originalTopic() + " was not acknowledged within " + Durations.text(timeout));
         } catch (ExecutionException e) {
-            throw new DlqFailure("sent " + sent + " of " + total + "; sending " + letter.coordinates() + " to "
+            throw new CliFailure("sent " + sent + " of " + total + "; sending " + letter.coordinates() + " to "
                     + letter.originalTopic() + " failed: " + DeadLetterScan.oneLine(e.getCause()));
         }
     }
@@ -201,7 +194,7 @@ final class DlqRedriveCommand extends DlqSubcommand {
             return;
         }
         if (letters.isEmpty()) {
-            out.println("no dead letters in " + selection.describe(connection, window) + ": nothing to redrive");
+            out.println("no dead letters in " + selection.describe(dlqTopics, window) + ": nothing to redrive");
             return;
         }
         StringBuilder line = new StringBuilder();
@@ -226,19 +219,5 @@ final class DlqRedriveCommand extends DlqSubcommand {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** {@code 50/s}, {@code 50}: records a second, more than 0. */
-    static final class RateConverter implements ITypeConverter<Double> {
-        private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(?:/s)?");
-
-        @Override
-        public Double convert(String value) {
-            Matcher m = RATE.matcher(value.trim());
-            if (!m.matches() || Double.parseDouble(m.group(1)) <= 0) {
-                throw new TypeConversionException("'" + value + "' is not a rate: write N/s with N > 0, e.g. 50/s");
-            }
-            return Double.parseDouble(m.group(1));
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.cli.dlq;
 
+import io.switchboard.cli.kafka.CliFailure;
 import java.io.PrintWriter;
 import java.util.Base64;
 import java.util.Map;
@@ -35,13 +36,13 @@ final class DlqShowCommand extends DlqSubcommand {
     int run(PrintWriter out) {
         Matcher m = COORDINATES.matcher(coordinates.trim());
         if (!m.matches()) {
-            throw new DlqFailure(
+            throw new CliFailure(
                     "'" + coordinates + "' is not TOPIC:PARTITION:OFFSET (e.g. realtime.events.dlq:0:42)",
-                    DlqFailure.USAGE);
+                    CliFailure.USAGE);
         }
         String topic = switch (m.group(1)) {
-            case "events" -> connection.eventsDlq;
-            case "publish" -> connection.publishDlq;
+            case "events" -> dlqTopics.eventsDlq;
+            case "publish" -> dlqTopics.publishDlq;
             default -> m.group(1);
         };
         int partition;
@@ -50,11 +51,11 @@ final class DlqShowCommand extends DlqSubcommand {
             partition = Integer.parseInt(m.group(2));
             offset = Long.parseLong(m.group(3));
         } catch (NumberFormatException e) {
-            throw new DlqFailure("'" + coordinates + "': partition or offset out of range", DlqFailure.USAGE);
+            throw new CliFailure("'" + coordinates + "': partition or offset out of range", CliFailure.USAGE);
         }
         DeadLetter letter = scan().one(topic, partition, offset);
         ValueDecoder.Decoded decoded = new ValueDecoder(connection.registry())
-                .decode(letter, topic.equals(connection.publishDlq) && !topic.equals(connection.eventsDlq));
+                .decode(letter, topic.equals(dlqTopics.publishDlq) && !topic.equals(dlqTopics.eventsDlq));
         if (json) {
             ObjectNode node = DlqListCommand.summary(letter);
             node.put("key", key(letter.key()));

@@ -1,5 +1,7 @@
 package io.switchboard.cli.dlq;
 
+import io.switchboard.cli.kafka.CliFailure;
+import io.switchboard.cli.kafka.ConnectionOptions;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -16,6 +18,9 @@ abstract class DlqSubcommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Mixin
+    DlqTopics dlqTopics;
+
     Clock clock = Clock.systemUTC();
 
     @Override
@@ -26,7 +31,7 @@ abstract class DlqSubcommand implements Callable<Integer> {
             int exit = run(out);
             out.flush();
             return exit;
-        } catch (DlqFailure e) {
+        } catch (CliFailure e) {
             out.flush();
             err.println("switchboard dlq " + spec.name() + ": " + e.getMessage());
             err.flush();

@@ -1,5 +1,7 @@
 package io.switchboard.cli.dlq;
 
+import io.switchboard.cli.kafka.CliFailure;
+import io.switchboard.cli.kafka.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,10 +83,10 @@ final class Selection {
 
     Window window(Clock clock) {
         if (since != null && (from != null || to != null)) {
-            throw new DlqFailure("--since cannot be combined with --from or --to: choose one window", DlqFailure.USAGE);
+            throw new CliFailure("--since cannot be combined with --from or --to: choose one window", CliFailure.USAGE);
         }
         if (from != null && to != null && from.isAfter(to)) {
-            throw new DlqFailure("--from " + from + " is after --to " + to, DlqFailure.USAGE);
+            throw new CliFailure("--from " + from + " is after --to " + to, CliFailure.USAGE);
         }
         if (since != null) {
             Instant now = clock.instant();
@@ -93,7 +95,7 @@ final class Selection {
         return new Window(from, to);
     }
 
-    List<String> topicNames(ConnectionOptions connection) {
+    List<String> topicNames(DlqTopics connection) {
         return switch (topics) {
             case events -> List.of(connection.eventsDlq);
             case publish -> List.of(connection.publishDlq);
@@ -108,7 +110,7 @@ final class Selection {
     }
 
     /** The filters in words, for "no dead letters ..." lines. */
-    String describe(ConnectionOptions connection, Window window) {
+    String describe(DlqTopics connection, Window window) {
         StringBuilder text = new StringBuilder(String.join(" and ", topicNames(connection)));
         if (!reasons.isEmpty()) {
             text.append(" with reason ").append(String.join(" or ", reasons));

@@ -1,26 +1,18 @@
 package io.switchboard.cli.dlq;
 
+import io.switchboard.cli.kafka.AvroJson;
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.RealtimeEvent;
 import io.switchboard.schemas.wire.AvroDeserializer;
 import io.switchboard.schemas.wire.SchemaRegistry;
 import io.switchboard.schemas.wire.WireFormat;
 import io.switchboard.schemas.wire.WireFormatException;
-import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.Base64;
-import java.util.Collection;
-import java.util.Map;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reads a dead letter's value as its stage wrote it (docs/dead-letters.md): the relay's outbox row as JSON, the
@@ -65,8 +57,7 @@ final class ValueDecoder {
             schemaId = WireFormat.schemaId(value);
             SpecificRecord record =
                     publish ? publishes.deserialize(letter.topic(), value) : events.deserialize(letter.topic(), value);
-            return new Decoded(
-                    "avro", record.getSchema().getName(), schemaId, toJson(record.getSchema(), record), null);
+            return new Decoded("avro", record.getSchema().getName(), schemaId, AvroJson.toJson(record), null);
         } catch (WireFormatException e) {
             return bytes(value, schemaId, e.getMessage());
         } catch (RuntimeException e) {
@@ -85,60 +76,5 @@ final class ValueDecoder {
     private static Decoded bytes(byte[] value, Integer schemaId, String reason) {
         return new Decoded(
                 "bytes", null, schemaId, NODES.stringNode(Base64.getEncoder().encodeToString(value)), reason);
-    }
-
-    /** A decoded Avro value as JSON: strings, numbers, booleans, arrays, maps, and timestamps as ISO-8601. */
-    static JsonNode toJson(Schema schema, Object value) {
-        if (value == null) {
-            return NODES.nullNode();
-        }
-        if (value instanceof GenericRecord record) {
-            ObjectNode node = NODES.objectNode();
-            for (Schema.Field field : record.getSchema().getFields()) {
-                node.set(field.name(), toJson(field.schema(), record.get(field.pos())));
-            }
-            return node;
-        }
-        if (value instanceof SpecificRecord record) {
-            ObjectNode node = NODES.objectNode();
-            for (Schema.Field field : record.getSchema().getFields()) {
-                node.set(field.name(), toJson(field.schema(), record.get(field.pos())));
-            }
-            return node;
-        }
-        if (value instanceof Map<?, ?> map) {
-            ObjectNode node = NODES.objectNode();
-            map.forEach((k, v) -> node.set(String.valueOf(k), toJson(null, v)));
-            return node;
-        }
-        if (value instanceof Collection<?> list) {
-            ArrayNode node = NODES.arrayNode();
-            list.forEach(v -> node.add(toJson(null, v)));
-            return node;
-        }
-        if (value instanceof Boolean b) {
-            return NODES.booleanNode(b);
-        }
-        if (value instanceof Integer i) {
-            return NODES.numberNode(i);
-        }
-        if (value instanceof Long l) {
-            return NODES.numberNode(l);
-        }
-        if (value instanceof Double d) {
-            return NODES.numberNode(d);
-        }
-        if (value instanceof Float f) {
-            return NODES.numberNode(f);
-        }
-        if (value instanceof Instant || value instanceof LocalDate) {
-            return NODES.stringNode(value.toString());
-        }
-        if (value instanceof ByteBuffer buffer) {
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.duplicate().get(bytes);
-            return NODES.stringNode(Base64.getEncoder().encodeToString(bytes));
-        }
-        return NODES.stringNode(value.toString());
     }
 }

@@ -3,6 +3,10 @@ package io.switchboard.cli.dlq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.switchboard.cli.kafka.CliFailure;
+import io.switchboard.cli.kafka.Durations;
+import io.switchboard.cli.kafka.Rate;
+import io.switchboard.cli.kafka.Table;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -46,8 +50,8 @@ class DlqArgumentsTest {
                         Instant.parse("2026-12-03T08:00:00Z"), Instant.parse("2026-12-03T10:00:00Z")));
         selection.from = Instant.parse("2026-12-03T09:00:00Z");
         assertThatThrownBy(() -> selection.window(clock))
-                .isInstanceOf(DlqFailure.class)
-                .satisfies(e -> assertThat(((DlqFailure) e).exit()).isEqualTo(DlqFailure.USAGE));
+                .isInstanceOf(CliFailure.class)
+                .satisfies(e -> assertThat(((CliFailure) e).exit()).isEqualTo(CliFailure.USAGE));
     }
 
     @Test
@@ -61,7 +65,7 @@ class DlqArgumentsTest {
 
     @Test
     void ratesAreRecordsASecond() {
-        DlqRedriveCommand.RateConverter rate = new DlqRedriveCommand.RateConverter();
+        Rate.Converter rate = new Rate.Converter();
         assertThat(rate.convert("50/s")).isEqualTo(50.0);
         assertThat(rate.convert("2.5")).isEqualTo(2.5);
         assertThatThrownBy(() -> rate.convert("0/s")).isInstanceOf(TypeConversionException.class);

@@ -1,26 +1,26 @@
-package io.switchboard.cli.dlq;
+package io.switchboard.cli.kafka;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Columns padded to their widest cell, for people; numbers right-aligned. */
-final class Table {
+public final class Table {
 
     private final List<String[]> rows = new ArrayList<>();
     private final boolean[] numeric;
 
-    Table(String... header) {
+    public Table(String... header) {
         rows.add(header);
         numeric = new boolean[header.length];
     }
 
-    Table numeric(int column) {
+    public Table numeric(int column) {
         numeric[column] = true;
         return this;
     }
 
-    Table row(Object... cells) {
+    public Table row(Object... cells) {
         String[] row = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
             row[i] = cells[i] == null ? "-" : cells[i].toString();
@@ -29,7 +29,7 @@ final class Table {
         return this;
     }
 
-    void print(PrintWriter out) {
+    public void print(PrintWriter out) {
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {

@@ -1,4 +1,4 @@
-package io.switchboard.cli.dlq;
+package io.switchboard.cli.kafka;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,13 +10,13 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** The time arguments of the command line: {@code 90s}, {@code 15m}, {@code 2h}, {@code 7d} and ISO-8601 instants. */
-final class Durations {
+public final class Durations {
 
     private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private Durations() {}
 
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         String value = text.trim();
         Matcher m = SHORT.matcher(value);
         if (m.matches()) {
@@ -38,7 +38,7 @@ final class Durations {
     }
 
     /** A duration as an operator writes it: 10s, 2h, 1500ms. */
-    static String text(Duration duration) {
+    public static String text(Duration duration) {
         long millis = duration.toMillis();
         if (millis % 86_400_000 == 0 && millis > 0) {
             return millis / 86_400_000 + "d";
@@ -55,7 +55,7 @@ final class Durations {
         return millis + "ms";
     }
 
-    static Instant instant(String text) {
+    public static Instant instant(String text) {
         String value = text.trim();
         try {
             return Instant.parse(value);
@@ -69,14 +69,14 @@ final class Durations {
         }
     }
 
-    static final class Converter implements ITypeConverter<Duration> {
+    public static final class Converter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             return parse(value);
         }
     }
 
-    static final class InstantConverter implements ITypeConverter<Instant> {
+    public static final class InstantConverter implements ITypeConverter<Instant> {
         @Override
         public Instant convert(String value) {
             return instant(value);

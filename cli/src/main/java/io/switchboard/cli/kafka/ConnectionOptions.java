@@ -1,4 +1,4 @@
-package io.switchboard.cli.dlq;
+package io.switchboard.cli.kafka;
 
 import io.switchboard.schemas.wire.SchemaRegistry;
 import java.io.IOException;
@@ -16,52 +16,40 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import picocli.CommandLine.Option;
 
 /**
- * How the dead-letter commands reach Kafka: the services' settings ({@code KAFKA_BOOTSTRAP_SERVERS},
- * {@code SCHEMA_REGISTRY_URL}), a client properties file for SASL/TLS clusters, the dead-letter topics' names, and a
- * bound on how long to wait for the broker.
+ * How the commands reach Kafka: the services' settings ({@code KAFKA_BOOTSTRAP_SERVERS},
+ * {@code SCHEMA_REGISTRY_URL}), a client properties file for SASL/TLS clusters, and a bound on how long to wait for
+ * the broker. Shared by every command that reads or writes topics (dlq, replay, tail).
  */
-final class ConnectionOptions {
+public final class ConnectionOptions {
 
     @Option(
             names = "--bootstrap-servers",
             paramLabel = "HOST:PORT",
             description = "Kafka (default: KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:9092)")
-    String bootstrapServers = env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
+    public String bootstrapServers = env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
 
     @Option(
             names = "--schema-registry-url",
             paramLabel = "URL",
             description =
                     "Confluent-compatible registry (default: SCHEMA_REGISTRY_URL, else the ids pinned in this build)")
-    String schemaRegistryUrl = env("SCHEMA_REGISTRY_URL", null);
+    public String schemaRegistryUrl = env("SCHEMA_REGISTRY_URL", null);
 
     @Option(
             names = "--command-config",
             paramLabel = "FILE",
             description = "Kafka client properties (security.protocol, sasl.*, ssl.*), as kafka-console-consumer takes")
-    Path commandConfig;
+    public Path commandConfig;
 
     @Option(
             names = "--timeout",
             paramLabel = "DURATION",
             converter = Durations.Converter.class,
             description = "how long to wait for the broker before giving up (default: 10s)")
-    Duration timeout = Duration.ofSeconds(10);
-
-    @Option(
-            names = "--events-dlq",
-            paramLabel = "TOPIC",
-            description = "the router's and relay's dead-letter topic (default: realtime.events.dlq)")
-    String eventsDlq = "realtime.events.dlq";
-
-    @Option(
-            names = "--publish-dlq",
-            paramLabel = "TOPIC",
-            description = "the publisher's dead-letter topic (default: realtime.publish.dlq)")
-    String publishDlq = "realtime.publish.dlq";
+    public Duration timeout = Duration.ofSeconds(10);
 
     /** Settings every client shares: the address, the timeouts, then the properties file (which wins). */
-    Map<String, Object> common() {
+    public Map<String, Object> common() {
         Map<String, Object> config = new HashMap<>();
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
@@ -72,14 +60,14 @@ final class ConnectionOptions {
             try (Reader in = Files.newBufferedReader(commandConfig, StandardCharsets.UTF_8)) {
                 properties.load(in);
             } catch (IOException e) {
-                throw new DlqFailure("cannot read --command-config " + commandConfig + ": " + e.getMessage());
+                throw new CliFailure("cannot read --command-config " + commandConfig + ": " + e.getMessage());
             }
             properties.forEach((k, v) -> config.put(k.toString(), v));
         }
         return config;
     }
 
-    Map<String, Object> consumer() {
+    public Map<String, Object> consumer() {
         Map<String, Object> config = common();
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -87,7 +75,7 @@ final class ConnectionOptions {
         return config;
     }
 
-    Map<String, Object> producer() {
+    public Map<String, Object> producer() {
         Map<String, Object> config = common();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -98,7 +86,7 @@ final class ConnectionOptions {
         return config;
     }
 
-    SchemaRegistry registry() {
+    public SchemaRegistry registry() {
         return SchemaRegistry.forUrl(schemaRegistryUrl);
     }
 

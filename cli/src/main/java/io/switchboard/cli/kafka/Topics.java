@@ -1,0 +1,109 @@
+package io.switchboard.cli.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * What every command asks the cluster first: the partitions of its topics. Every failure (no broker, a missing topic)
+ * becomes one {@link CliFailure} line.
+ */
+public final class Topics {
+
+    private final ConnectionOptions connection;
+
+    public Topics(ConnectionOptions connection) {
+        this.connection = connection;
+    }
+
+    /**
+     * Every partition of {@code topics}, in order.
+     *
+     * @param hint said after "topic X does not exist on HOST", e.g. which option names the topic
+     */
+    public List<TopicPartition> partitions(List<String> topics, String hint) {
+        Map<String, Object> config = connection.common();
+        long waitMillis = connection.timeout.toMillis() + 1_000;
+        try (Admin admin = Admin.create(config)) {
+            Map<String, TopicDescription> described;
+            try {
+                described = admin.describeTopics(topics).allTopicNames().get(waitMillis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliFailure("interrupted while asking " + connection.bootstrapServers + " for " + topics);
+            } catch (TimeoutException e) {
+                throw unreachable();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof UnknownTopicOrPartitionException) {
+                    throw new CliFailure("topic " + missing(admin, topics) + " does not exist on "
+                            + connection.bootstrapServers + " (" + hint + ")");
+                }
+                if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                    throw unreachable();
+                }
+                throw new CliFailure("Kafka at " + connection.bootstrapServers + " refused to describe " + topics + ": "
+                        + oneLine(cause));
+            } finally {
+                admin.close(Duration.ZERO);
+            }
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                described
+                        .get(topic)
+                        .partitions()
+                        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            return partitions;
+        } catch (KafkaException e) {
+            throw failure(e);
+        }
+    }
+
+    private String missing(Admin admin, List<String> topics) {
+        if (topics.size() == 1) {
+            return topics.get(0);
+        }
+        List<String> absent = new ArrayList<>();
+        for (String topic : topics) {
+            try {
+                admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get(connection.timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                absent.add(topic);
+            }
+        }
+        return absent.isEmpty() ? String.join(" or ", topics) : String.join(" and ", absent);
+    }
+
+    /** The one line for a broker that does not answer. */
+    public CliFailure unreachable() {
+        return new CliFailure("cannot reach Kafka at " + connection.bootstrapServers + " within "
+                + Durations.text(connection.timeout)
+                + " (set KAFKA_BOOTSTRAP_SERVERS or --bootstrap-servers; --command-config for SASL/TLS)");
+    }
+
+    /** A client exception as one line; a timeout means the broker could not be reached. */
+    public CliFailure failure(KafkaException e) {
+        if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
+            return unreachable();
+        }
+        return new CliFailure("Kafka at " + connection.bootstrapServers + ": " + oneLine(e));
+    }
+
+    /** An exception's message on one line. */
+    public static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.replaceAll("\\s*\\R\\s*", " ");
+    }
+}

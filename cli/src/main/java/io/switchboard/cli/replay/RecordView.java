@@ -1,0 +1,107 @@
+package io.switchboard.cli.replay;
+
+import io.switchboard.cli.kafka.AvroJson;
+import io.switchboard.cli.kafka.TopicRecord;
+import io.switchboard.router.routing.EventRouter;
+import io.switchboard.router.routing.RoutingException;
+import io.switchboard.schemas.ChannelPublish;
+import io.switchboard.schemas.RealtimeEvent;
+import java.io.PrintWriter;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A record with the routing decision it would get today, from the router's own code, and how it is printed: one
+ * line for people, one JSON object for scripts.
+ */
+final class RecordView {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * Where the record goes: the rule and channels with the publish the router would write, or why it is refused. A
+     * record of realtime.publish is already routed: its channels are its own.
+     */
+    record Decision(String rule, List<String> channels, ChannelPublish publish, String refused) {}
+
+    private final EventRouter router;
+
+    RecordView(EventRouter router) {
+        this.router = router;
+    }
+
+    /**
+     * The router's decision for this event as it stands today. The progress guard is not consulted: its state lives
+     * in the running router (Redis), so an event whose progress went backwards may still be dropped there.
+     */
+    Decision decide(TopicRecord record) {
+        if (record.value() instanceof ChannelPublish publish) {
+            return new Decision("already routed", publish.getChannels(), publish, null);
+        }
+        try {
+            EventRouter.Outcome outcome = router.route((RealtimeEvent) record.value(), (entity, type, payload) -> true);
+            if (outcome instanceof EventRouter.Routed routed) {
+                return new Decision(routed.rule(), routed.publish().getChannels(), routed.publish(), null);
+            }
+            EventRouter.Dropped dropped = (EventRouter.Dropped) outcome;
+            return new Decision(dropped.rule(), List.of(), null, dropped.reason() + ": " + dropped.message());
+        } catch (RoutingException e) {
+            return new Decision(null, List.of(), null, e.reason() + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code TIME  TOPIC:P:O  TYPE  EVENT-ID  key=KEY  -> CHANNELS (rule R)}, or {@code refused: REASON}. */
+    static String line(TopicRecord record, Decision decision) {
+        String where = decision.refused() != null
+                ? "refused: " + decision.refused()
+                : "-> " + String.join(" ", decision.channels()) + " (" + rule(decision) + ")";
+        return record.time() + "  " + record.coordinates() + "  " + record.type() + "  " + record.eventId() + "  key="
+                + (record.key() == null ? "-" : record.key()) + "  " + where;
+    }
+
+    private static String rule(Decision decision) {
+        return decision.rule().equals("already routed") ? "already routed" : "rule " + decision.rule();
+    }
+
+    /** The record decoded, its payload as JSON, its headers, and the decision. */
+    static ObjectNode json(TopicRecord record, Decision decision) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("record", record.coordinates());
+        node.put("topic", record.raw().topic());
+        node.put("partition", record.raw().partition());
+        node.put("offset", record.raw().offset());
+        node.put("time", record.time().toString());
+        node.put("key", record.key());
+        node.put("value_type", record.value().getSchema().getName());
+        node.put("schema_id", record.schemaId());
+        ObjectNode value = (ObjectNode) AvroJson.toJson(record.value());
+        String payloadField = record.isEvent() ? "payload" : "data";
+        try {
+            JsonNode payload = JSON.readTree(record.payload());
+            if (payload != null && !payload.isMissingNode()) {
+                value.set(payloadField, payload);
+            }
+        } catch (JacksonException e) {
+            // left as the text it is: the decision says why it is refused
+        }
+        node.set("value", value);
+        ObjectNode headers = node.putObject("headers");
+        record.headers().forEach(headers::put);
+        ObjectNode routing = node.putObject("routing");
+        if (decision.refused() != null) {
+            routing.put("rule", decision.rule());
+            routing.put("refused", decision.refused());
+        } else {
+            routing.put("rule", decision.rule());
+            decision.channels().forEach(routing.putArray("channels")::add);
+        }
+        return node;
+    }
+
+    static void print(PrintWriter out, boolean json, TopicRecord record, Decision decision) {
+        out.println(json ? JSON.writeValueAsString(json(record, decision)) : line(record, decision));
+    }
+}
