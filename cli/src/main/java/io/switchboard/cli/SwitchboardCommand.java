@@ -3,6 +3,7 @@ package io.switchboard.cli;
 import io.switchboard.cli.dlq.DlqCommand;
 import io.switchboard.cli.replay.ReplayCommand;
 import io.switchboard.cli.replay.TailCommand;
+import io.switchboard.cli.trace.TraceCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
             DlqCommand.class,
             ReplayCommand.class,
             TailCommand.class,
+            TraceCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SwitchboardCommand implements Runnable {

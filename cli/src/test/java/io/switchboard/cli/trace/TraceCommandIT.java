@@ -1,0 +1,245 @@
+package io.switchboard.cli.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.switchboard.cli.SwitchboardCommand;
+import io.switchboard.publisher.PublisherApplication;
+import io.switchboard.router.RouterApplication;
+import io.switchboard.schemas.RealtimeEvent;
+import io.switchboard.schemas.wire.AvroSerializer;
+import io.switchboard.testkit.KafkaTestBroker;
+import io.switchboard.testkit.PusherStandIn;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code switchboard trace} against what a running router and publisher leave behind on a real broker (the Pusher
+ * stand-in answering): a delivered event, a dead letter of each stage, a progress-guard drop and a duplicate skip,
+ * each explained with its reason; and its one-line errors.
+ */
+class TraceCommandIT {
+
+    private static final String KAFKA = KafkaTestBroker.bootstrapServers();
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    private static final List<ConfigurableApplicationContext> services = new ArrayList<>();
+    private static PusherStandIn pusher;
+
+    record Run(int exit, String out, String err) {}
+
+    @BeforeAll
+    static void startPipelineAndSendSeedEvents() throws Exception {
+        pusher = new PusherStandIn("app-1", "key-1", "secret-of-the-stand-in-0123456789");
+        List<String> common = List.of(
+                "--spring.kafka.bootstrap-servers=" + KAFKA,
+                "--server.port=0",
+                "--spring.kafka.consumer.auto-offset-reset=earliest");
+        services.add(RouterApplication.builder().run(common.toArray(String[]::new)));
+        List<String> publisher = new ArrayList<>(common);
+        publisher.addAll(pusher.publisherArgs());
+        services.add(PublisherApplication.builder().run(publisher.toArray(String[]::new)));
+
+        try (KafkaProducer<String, RealtimeEvent> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA),
+                new StringSerializer(),
+                new AvroSerializer<>())) {
+            // seed 002: an audit step completes, for the audit and its fiche
+            send(
+                    producer,
+                    event(
+                            "ok",
+                            "audit.step_completed",
+                            "audit-" + RUN,
+                            "{\"audit_id\":\"A" + RUN + "\",\"fiche_id\":\"F" + RUN
+                                    + "\",\"step_position\":3,\"status\":\"completed\"}",
+                            null));
+            // a placeholder value that would reach another channel: the router refuses it
+            send(
+                    producer,
+                    event(
+                            "bad",
+                            "audit.step_completed",
+                            "audit-bad-" + RUN,
+                            "{\"audit_id\":\"A.private-org.1\"}",
+                            null));
+            // an end-to-end encrypted channel and no master key: the publisher refuses to send it in clear
+            send(
+                    producer,
+                    event(
+                            "enc",
+                            "audit.step_completed",
+                            "audit-enc-" + RUN,
+                            "{\"audit_id\":\"A" + RUN + "\"}",
+                            List.of("private-encrypted-audit-A" + RUN)));
+            // progress going back within a run: the guard drops 30 after 50
+            for (int percent : new int[] {50, 30}) {
+                send(
+                        producer,
+                        event(
+                                "p" + percent,
+                                "audit.progress",
+                                "audit-p-" + RUN,
+                                "{\"audit_id\":\"P" + RUN + "\",\"progress_percentage\":" + percent + "}",
+                                null));
+            }
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        pusher.delivered().stream().anyMatch(d -> d.channel().equals("private-fiche-F" + RUN)));
+        try (KafkaProducer<String, RealtimeEvent> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA),
+                new StringSerializer(),
+                new AvroSerializer<>())) {
+            // the same event again (a relay crash republishes it): the publisher's dedupe skips it
+            send(
+                    producer,
+                    event(
+                            "ok",
+                            "audit.step_completed",
+                            "audit-" + RUN,
+                            "{\"audit_id\":\"A" + RUN + "\",\"fiche_id\":\"F" + RUN
+                                    + "\",\"step_position\":3,\"status\":\"completed\"}",
+                            null));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        services.forEach(ConfigurableApplicationContext::close);
+        if (pusher != null) {
+            pusher.close();
+        }
+    }
+
+    private static void send(KafkaProducer<String, RealtimeEvent> producer, RealtimeEvent event) throws Exception {
+        producer.send(new ProducerRecord<>("realtime.events", event.getAggregateId(), event))
+                .get();
+    }
+
+    private static RealtimeEvent event(
+            String id, String type, String aggregate, String payload, List<String> channels) {
+        return RealtimeEvent.newBuilder()
+                .setEventId(RUN + "-" + id)
+                .setType(type)
+                .setOccurredAt(Instant.now())
+                .setSource("audit-service")
+                .setAggregateType("audit")
+                .setAggregateId(aggregate)
+                .setPayload(payload)
+                .setChannels(channels)
+                .setHeaders(Map.of("switchboard-outbox-id", "7" + id.length()))
+                .build();
+    }
+
+    static Run execute(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new SwitchboardCommand());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        System.out.println("$ switchboard " + String.join(" ", args) + "\n" + out + err + "[exit " + exit + "]");
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** Traces until the answer says {@code expected} (receipts are written asynchronously). */
+    private static Run traceUntil(String expected, String... args) {
+        List<String> all = new ArrayList<>(List.of("trace", "--bootstrap-servers=" + KAFKA, "--since=15m"));
+        all.addAll(List.of(args));
+        Run[] last = new Run[1];
+        await().atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    last[0] = execute(all.toArray(String[]::new));
+                    assertThat(last[0].out()).contains(expected);
+                });
+        return last[0];
+    }
+
+    @Test
+    void aDeliveredEventSaysWherePusherAcceptedItWhenAndThatDisconnectedBrowsersMissIt() {
+        Run run = traceUntil("skipped as a duplicate", "--event-id=" + RUN + "-ok");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out())
+                .contains("event " + RUN + "-ok  audit.step_completed  aggregate audit-" + RUN)
+                .contains("relayed     realtime.events")
+                .contains("routed by rule 'audits' to private-audit-A" + RUN + ", private-fiche-F" + RUN)
+                .contains("Pusher accepted it on private-audit-A" + RUN + ", private-fiche-F" + RUN)
+                .contains("1 attempt(s), HTTP 200")
+                .contains("skipped as a duplicate on private-audit-A" + RUN + ", private-fiche-F" + RUN)
+                .contains("answer      Pusher accepted it on private-audit-A" + RUN + ", private-fiche-F" + RUN)
+                .contains("Pusher keeps nothing for clients that were not connected then");
+    }
+
+    @Test
+    void aUserOnAChannelGetsTheAnswerForThatChannel() {
+        Run mine = traceUntil("Pusher accepted it", "--event-id=" + RUN + "-ok", "--channel=private-fiche-F" + RUN);
+        assertThat(mine.out()).contains("answer      Pusher accepted it on private-fiche-F" + RUN + " at ");
+        Run other = traceUntil("never meant", "--event-id=" + RUN + "-ok", "--channel=private-fiche-OTHER");
+        assertThat(other.out())
+                .contains("It was never meant for private-fiche-OTHER: the router sent it to private-audit-A" + RUN
+                        + ", private-fiche-F" + RUN);
+    }
+
+    @Test
+    void eachStagesDeadLetterAndThePolicyDropAreExplainedWithTheirReason() {
+        assertThat(traceUntil("Not published", "--event-id=" + RUN + "-bad").out())
+                .contains("dead-lettered by the router: UNSAFE_PLACEHOLDER")
+                .contains("answer      Not published: the router dead-lettered it as UNSAFE_PLACEHOLDER")
+                .contains("switchboard dlq redrive --event-id " + RUN + "-bad");
+        assertThat(traceUntil("Not delivered", "--event-id=" + RUN + "-enc").out())
+                .contains("publisher   dead-lettered: ENCRYPTION_KEY_MISSING")
+                .contains("answer      Not delivered: the publisher dead-lettered it as ENCRYPTION_KEY_MISSING");
+        assertThat(traceUntil("on purpose", "--event-id=" + RUN + "-p30").out())
+                .contains("dropped by policy: PROGRESS_REGRESSED")
+                .contains("answer      Not published, on purpose: PROGRESS_REGRESSED");
+    }
+
+    @Test
+    void anAggregateListsEachOfItsEventsAndJsonLinesCarryTheAnswer() {
+        Run run = traceUntil("on purpose", "--aggregate=audit-p-" + RUN, "--json");
+        List<JsonNode> lines = run.out()
+                .lines()
+                .map(l -> JsonMapper.builder().build().readTree(l))
+                .toList();
+        assertThat(lines).extracting(l -> l.get("event_id").asString()).containsExactly(RUN + "-p50", RUN + "-p30");
+        assertThat(lines.get(0).get("answer").asString()).startsWith("Pusher accepted it on private-audit-P" + RUN);
+        assertThat(lines.get(1).get("outcomes").toString()).contains("router:DROPPED:PROGRESS_REGRESSED");
+    }
+
+    @Test
+    void errorsAreOneLineWithANonZeroExit() {
+        Run unknown = execute("trace", "--bootstrap-servers=" + KAFKA, "--since=5m", "--event-id=no-such-" + RUN);
+        assertThat(unknown.exit()).isEqualTo(3);
+        assertThat(unknown.err().strip())
+                .startsWith("switchboard trace: no event matches --event-id no-such-")
+                .doesNotContain("\n");
+        Run nothing = execute("trace", "--bootstrap-servers=" + KAFKA);
+        assertThat(nothing.exit()).isEqualTo(2);
+        assertThat(nothing.err()).contains("say what to trace");
+        Run broker = execute("trace", "--bootstrap-servers=127.0.0.1:1", "--timeout=2s", "--event-id=x");
+        assertThat(broker.exit()).isEqualTo(1);
+        assertThat(broker.err().strip()).startsWith("switchboard trace: ").doesNotContain("\n");
+        Run missing =
+                execute("trace", "--bootstrap-servers=" + KAFKA, "--events-topic=no-such-topic-" + RUN, "--event-id=x");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("no-such-topic-" + RUN).contains("does not exist");
+    }
+}
