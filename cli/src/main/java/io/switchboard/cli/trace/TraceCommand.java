@@ -392,6 +392,16 @@ public final class TraceCommand implements Callable<Integer> {
             return "It was never meant for " + channel + ": the router sent it to " + String.join(", ", j.routedTo())
                     + ".";
         }
+        if (channel == null && !accepted.isEmpty()) {
+            // a dead letter that was redriven after a fix, or an outage that ended: what counts is the acceptance
+            String before = routerDead != null
+                    ? " It was dead-lettered by the " + nullToDash(routerDead.stage()) + " first (" + routerDead.reason()
+                            + ") and redriven."
+                    : publisherDead != null
+                            ? " It was dead-lettered by the publisher first (" + publisherDead + ") and redriven."
+                            : "";
+            return acceptedAnswer(j, accepted) + before;
+        }
         if (routerDead != null) {
             return "Not published: the " + nullToDash(routerDead.stage()) + " dead-lettered it as "
                     + routerDead.reason()
@@ -405,9 +415,6 @@ public final class TraceCommand implements Callable<Integer> {
         }
         if (publisherDead != null) {
             return "Not delivered: the publisher dead-lettered it as " + publisherDead + ".";
-        }
-        if (!accepted.isEmpty()) {
-            return acceptedAnswer(j, accepted);
         }
         List<DeliveryReceipt> skipped = j.receipts("SKIPPED_DUPLICATE");
         if (!skipped.isEmpty()) {

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The ledger on Kafka: {@link #write} only offers the receipt to a bounded queue (the delivery path never waits for
  * Kafka, a registry or a serializer); one thread of its own serializes the receipts and hands them to a producer of
- * their own, which batches them ({@code linger.ms} 50, uncompressed). When the queue is full, or Kafka refuses a receipt, the
+ * their own, which batches them ({@code linger.ms} 100, 256 KB batches, uncompressed). When the queue is full, or Kafka refuses a receipt, the
  * receipt is counted ({@code switchboard_ledger_receipts_total{result="dropped"|"failed"}}) and lost: the ledger is
  * an aid to find what happened, never a reason to slow or stop delivery. Keyed by event id, so one event's receipts
  * share a partition.
@@ -70,7 +70,8 @@ public final class KafkaLedger implements Ledger, AutoCloseable {
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "switchboard-ledger-" + System.identityHashCode(meters));
         config.put(ProducerConfig.ACKS_CONFIG, "1");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false); // a repeated receipt is harmless
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 50);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 100);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024); // fewer, larger produce requests for the broker
         // uncompressed: a compressed batch costs CPU twice, here and in the broker, which decompresses it to
         // validate; receipts are small (about 170 bytes) and the ledger topic's size is bounded by its retention
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
