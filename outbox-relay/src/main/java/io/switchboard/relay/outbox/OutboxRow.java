@@ -5,7 +5,6 @@ import java.time.Instant;
 /**
  * One outbox row as stored; JSON columns as text.
  *
- * @param xid the id of the transaction that inserted it (Postgres), 0 where the database does not expose one
  * @param traceparent the W3C trace context the writer left in the row, or null
  */
 public record OutboxRow(
@@ -20,10 +19,9 @@ public record OutboxRow(
         String socketId,
         String headers,
         Instant createdAt,
-        long xid,
         String traceparent) {
 
-    /** A row ordered by its id alone, without trace context (tests). */
+    /** A row without trace context (tests). */
     public OutboxRow(
             long id,
             String eventId,
@@ -48,7 +46,6 @@ public record OutboxRow(
                 socketId,
                 headers,
                 createdAt,
-                0,
                 null);
     }
 }

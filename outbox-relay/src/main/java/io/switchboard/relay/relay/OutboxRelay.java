@@ -2,15 +2,16 @@ package io.switchboard.relay.relay;
 
 import io.switchboard.relay.outbox.OutboxRow;
 import io.switchboard.relay.outbox.OutboxSource;
-import io.switchboard.relay.outbox.OutboxSource.Position;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,15 +24,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The relay's steps, pipelined: each step retires the batches Kafka has acknowledged (deleting their rows, oldest
- * batch first), then reads the next rows in publication order after those still in flight, sends them (or dead-letters
+ * batch first), then reads the oldest rows that are not in flight, sends them (or dead-letters
  * them) and returns without waiting for their acknowledgements, so a new row never waits for the previous batch's
- * round trip. The source returns rows only once their place in publication order is final (a row committing late
- * below the cursor would otherwise be published after its aggregate's later rows: {@link OutboxSource}). At most {@code maxInFlight} batches are in flight; past that a step waits for the oldest.
+ * round trip. Each read starts from the oldest row not yet deleted and skips the rows in flight: a row that commits
+ * after rows with higher ids is found by the next read, before any row its writer inserted after it
+ * ({@link OutboxSource}). At most {@code maxInFlight} batches are in flight; past that a step waits for the oldest.
  *
  * <p>Nothing is deleted before Kafka acknowledged it. When an acknowledgement fails or takes longer than
  * {@code ackTimeout}, the step throws and forgets everything in flight: those rows are still in the table and are
  * read again from the start, so rows may be published twice around a crash or an outage (the publisher's dedupe
- * absorbs that), never lost. Order per aggregate holds because rows are sent in publication order through an idempotent
+ * absorbs that), never lost. Order per aggregate holds because each read returns rows in id order, sent through an idempotent
  * producer, which keeps the order of a partition's in-flight batches.
  *
  * <p>A record Kafka refuses for good (a {@link BadRowException} from the sink) never blocks: the row is
@@ -42,16 +44,8 @@ public final class OutboxRelay {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
-    /**
-     * What one step did: rows read and sent, rows retired (acknowledged and deleted) as events and dead letters, and
-     * whether committed rows wait behind an open transaction ({@link OutboxSource#heldBack()}).
-     */
-    public record Step(int read, int published, int deadLettered, boolean heldBack) {
-
-        Step(int read, int published, int deadLettered) {
-            this(read, published, deadLettered, false);
-        }
-    }
+    /** What one step did: rows read and sent, rows retired (acknowledged and deleted) as events and dead letters. */
+    public record Step(int read, int published, int deadLettered) {}
 
     /** One row's write: its event, or (with a letter) its dead letter. */
     private record Write(OutboxRow row, CompletableFuture<?> ack, DeadLetter letter) {}
@@ -67,7 +61,8 @@ public final class OutboxRelay {
     private final Duration ackTimeout;
     private final Clock clock;
     private final Deque<Batch> inFlight = new ArrayDeque<>();
-    private Position sentUpTo = Position.START;
+    /** The ids of the rows in flight: sent, not yet deleted; the next reads skip them. */
+    private final Set<Long> sent = new HashSet<>();
 
     public OutboxRelay(
             OutboxSource source,
@@ -106,12 +101,12 @@ public final class OutboxRelay {
             if (inFlight.size() >= maxInFlight) {
                 retired = retire(retired, true);
             }
-            List<OutboxRow> rows = source.fetch(sentUpTo, batchSize);
+            List<OutboxRow> rows = source.fetch(sent, batchSize);
             if (!rows.isEmpty()) {
                 send(rows);
                 retired = retire(retired, false); // acknowledgements may already be there
             }
-            return new Step(rows.size(), retired.published(), retired.deadLettered(), source.heldBack());
+            return new Step(rows.size(), retired.published(), retired.deadLettered());
         } catch (InterruptedException e) {
             throw e; // what is in flight is still valid: a drain may retire it
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
@@ -134,7 +129,7 @@ public final class OutboxRelay {
     /** Forgets everything in flight (the lock was lost, or a step failed): the rows are read again from the start. */
     public void forget() {
         inFlight.clear();
-        sentUpTo = Position.START;
+        sent.clear();
     }
 
     private void send(List<OutboxRow> rows) {
@@ -151,7 +146,7 @@ public final class OutboxRelay {
             }
             writes.add(new Write(row, ack, letter));
         }
-        sentUpTo = Position.of(rows.get(rows.size() - 1));
+        rows.forEach(row -> sent.add(row.id()));
         inFlight.addLast(new Batch(
                 writes,
                 CompletableFuture.allOf(writes.stream().map(Write::ack).toArray(CompletableFuture[]::new)),
@@ -176,10 +171,8 @@ public final class OutboxRelay {
             }
             retired = settle(oldest, retired);
             inFlight.removeFirst();
+            oldest.writes().forEach(w -> sent.remove(w.row().id()));
         }
-        // nothing in flight: every row read so far is deleted, so reading from the start costs nothing, and it keeps
-        // a source whose order could change (OutboxSource says it must not) from losing a row for good
-        sentUpTo = Position.START;
         return retired;
     }
 

@@ -189,11 +189,6 @@ public final class RelayLoop {
             succeeded();
             if (step.read() >= relay.batchSize()) {
                 idle = timing.pollInterval();
-            } else if (step.heldBack()) {
-                // committed rows wait for an open transaction to end, which may notify nobody: ask again soon
-                waker.stopListening();
-                idle = timing.pollInterval();
-                await(timing.pollInterval());
             } else if (waker.notifies() && (step.read() > 0 || relay.hasInFlight())) {
                 // rows keep coming, or acknowledgements are pending: poll at the short interval; a listener
                 // would be woken once per committed row (see PostgresNotifyWaker)

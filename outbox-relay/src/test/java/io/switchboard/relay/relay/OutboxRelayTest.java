@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.switchboard.relay.outbox.OutboxRow;
 import io.switchboard.relay.outbox.OutboxSource;
-import io.switchboard.relay.outbox.OutboxSource.Position;
 import io.switchboard.schemas.RealtimeEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,11 +21,14 @@ class OutboxRelayTest {
     /** An outbox in memory, oldest first. */
     static class InMemoryOutbox implements OutboxSource {
         final List<OutboxRow> rows = new ArrayList<>();
+        /** Rows whose transaction is still open: a read does not see them yet. */
+        final Set<Long> uncommitted = new HashSet<>();
 
         @Override
-        public List<OutboxRow> fetch(Position after, int limit) {
+        public List<OutboxRow> fetch(Set<Long> skip, int limit) {
             return rows.stream()
-                    .filter(r -> Position.of(r).compareTo(after) > 0)
+                    .filter(r -> !skip.contains(r.id()) && !uncommitted.contains(r.id()))
+                    .sorted(java.util.Comparator.comparingLong(OutboxRow::id))
                     .limit(limit)
                     .toList();
         }
@@ -122,6 +124,27 @@ class OutboxRelayTest {
     private void add(long id, String type, String payload) {
         outbox.rows.add(
                 new OutboxRow(id, "e" + id, type, "svc", "audit", "A", payload, null, null, null, Instant.EPOCH));
+    }
+
+    /**
+     * Regression: the relay kept a cursor (the highest id sent) while batches were in flight, so a row that committed
+     * after rows with higher ids was passed and published after its aggregate's next row (CI saw ...55, 57...78, 56).
+     */
+    @Test
+    void aRowThatCommitsLateIsSentBeforeTheRowsItsWriterInsertedAfterIt() throws Exception {
+        sink.manual = true; // batches stay in flight, as under load
+        add(1, "audit.progress", "{\"audit_id\":\"X\",\"completed_steps\":0}"); // X's first row, still uncommitted
+        outbox.uncommitted.add(1L);
+        add(2, "audit.progress", "{\"audit_id\":\"Y\"}");
+        add(3, "audit.progress", "{\"audit_id\":\"Y\"}");
+        relay.step(); // sends 2 and 3; 1 is not visible yet
+
+        outbox.uncommitted.clear(); // X's first row commits
+        add(4, "audit.progress", "{\"audit_id\":\"X\",\"completed_steps\":1}"); // then its writer writes the next
+        relay.step();
+        relay.step();
+
+        assertThat(sink.published).extracting(RealtimeEvent::getEventId).containsExactly("e2", "e3", "e1", "e4");
     }
 
     @Test

@@ -9,12 +9,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.switchboard.relay.lock.ReplicaLock;
 import io.switchboard.relay.outbox.OutboxRow;
-import io.switchboard.relay.outbox.OutboxSource.Position;
 import io.switchboard.relay.outbox.Waker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -97,7 +97,7 @@ class RelayLoopTest {
     void healthGoesDownWhenEveryStepFailsAndSaysWhy() {
         OutboxRelayTest.InMemoryOutbox broken = new OutboxRelayTest.InMemoryOutbox() {
             @Override
-            public List<OutboxRow> fetch(Position after, int limit) {
+            public List<OutboxRow> fetch(Set<Long> skip, int limit) {
                 throw new IllegalStateException("a bug in every step (password=hunter2)");
             }
         };
@@ -117,11 +117,11 @@ class RelayLoopTest {
         AtomicBoolean failing = new AtomicBoolean(true);
         OutboxRelayTest.InMemoryOutbox flaky = new OutboxRelayTest.InMemoryOutbox() {
             @Override
-            public List<OutboxRow> fetch(Position after, int limit) {
+            public List<OutboxRow> fetch(Set<Long> skip, int limit) {
                 if (failing.get()) {
                     throw new IllegalStateException("database away");
                 }
-                return super.fetch(after, limit);
+                return super.fetch(skip, limit);
             }
         };
         loop(flaky, Duration.ofMillis(100)).start();
@@ -135,7 +135,7 @@ class RelayLoopTest {
     void anErrorThatKillsTheRelayThreadTakesHealthDownAndLetsGoOfTheLock() {
         OutboxRelayTest.InMemoryOutbox fatal = new OutboxRelayTest.InMemoryOutbox() {
             @Override
-            public List<OutboxRow> fetch(Position after, int limit) {
+            public List<OutboxRow> fetch(Set<Long> skip, int limit) {
                 throw new StackOverflowError("a recursive bug");
             }
         };
@@ -159,7 +159,7 @@ class RelayLoopTest {
             AtomicInteger calls = new AtomicInteger();
             OutboxRelayTest.InMemoryOutbox broken = new OutboxRelayTest.InMemoryOutbox() {
                 @Override
-                public List<OutboxRow> fetch(Position after, int limit) {
+                public List<OutboxRow> fetch(Set<Long> skip, int limit) {
                     int n = calls.incrementAndGet();
                     // two distinct errors, alternating; the numbers in a message do not make it another error
                     throw n % 2 == 0
