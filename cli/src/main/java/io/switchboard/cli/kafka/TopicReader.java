@@ -74,6 +74,18 @@ public final class TopicReader {
      */
     public List<ConsumerRecord<byte[], byte[]>> read(
             List<TopicPartition> partitions, Range range, Consumer<String> progress) {
+        return read(partitions, range, progress, record -> true);
+    }
+
+    /**
+     * {@link #read(List, Range, Consumer)}, keeping only the records {@code keep} accepts: a long window is read
+     * without holding all of it in memory.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> read(
+            List<TopicPartition> partitions,
+            Range range,
+            Consumer<String> progress,
+            java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> keep) {
         Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> found = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             consumer.assign(partitions);
@@ -119,7 +131,7 @@ public final class TopicReader {
                     progressed = true;
                     read++;
                     TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                    if (record.offset() < end.get(tp) && range.contains(record)) {
+                    if (record.offset() < end.get(tp) && range.contains(record) && keep.test(record)) {
                         found.get(tp).add(record);
                     }
                 }

@@ -25,6 +25,31 @@ public final class Topics {
         this.connection = connection;
     }
 
+    /** Whether {@code topic} exists; a broker that does not answer in time is a one-line failure. */
+    public boolean exists(String topic) {
+        try (Admin admin = Admin.create(connection.common())) {
+            try {
+                return admin.listTopics()
+                        .names()
+                        .get(connection.timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS)
+                        .contains(topic);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliFailure("interrupted while asking " + connection.bootstrapServers + " for its topics");
+            } catch (TimeoutException e) {
+                throw unreachable();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                    throw unreachable();
+                }
+                throw new CliFailure("Kafka at " + connection.bootstrapServers + " refused to list its topics: "
+                        + oneLine(e.getCause()));
+            } finally {
+                admin.close(Duration.ZERO);
+            }
+        }
+    }
+
     /**
      * Every partition of {@code topics}, in order.
      *

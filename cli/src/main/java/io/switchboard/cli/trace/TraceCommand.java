@@ -6,6 +6,7 @@ import io.switchboard.cli.kafka.Durations;
 import io.switchboard.cli.kafka.RecordDecoder;
 import io.switchboard.cli.kafka.TopicReader;
 import io.switchboard.cli.kafka.TopicRecord;
+import io.switchboard.cli.kafka.Topics;
 import io.switchboard.kafka.DeadLetterHeaders;
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.DeliveryReceipt;
@@ -19,11 +20,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import picocli.CommandLine.ArgGroup;
@@ -154,49 +158,81 @@ public final class TraceCommand implements Callable<Integer> {
         SchemaRegistry registry = connection.registry();
         RecordDecoder decoder = new RecordDecoder(registry);
         Map<String, Journey> journeys = new LinkedHashMap<>();
-
-        for (ConsumerRecord<byte[], byte[]> record : read(reader, eventsTopic, range, true)) {
-            TopicRecord decoded = decodeOrNull(decoder, record);
-            if (decoded != null && decoded.value() instanceof RealtimeEvent event) {
-                Journey journey = journeys.computeIfAbsent(event.getEventId(), Journey::new);
-                journey.eventRecords.add(record);
-                if (journey.event == null) {
-                    journey.event = event;
+        // each topic is read once, keeping only what concerns the events asked about (their ids grow as the
+        // topics are read), so a long window is never held in memory whole
+        Set<String> ids = new HashSet<>(target.eventIds);
+        Consumer<String> progress = line -> spec.commandLine().getErr().println(line);
+        if (ids.isEmpty() && target.aggregate == null && target.outboxId == null) { // --channel alone
+            for (ConsumerRecord<byte[], byte[]> record : read(reader, publishTopic, range, false, progress, r -> {
+                TopicRecord decoded = decodeOrNull(decoder, r);
+                return decoded != null
+                        && decoded.value() instanceof ChannelPublish p
+                        && p.getChannels().contains(channel);
+            })) {
+                ids.add(((ChannelPublish) decoder.decode(record).value()).getEventId());
+            }
+            if (exists(ledgerTopic)) {
+                for (ConsumerRecord<byte[], byte[]> record : read(reader, ledgerTopic, range, false, progress, r -> {
+                    DeliveryReceipt receipt = receipt(r, registry);
+                    return receipt != null && receipt.getChannels().contains(channel);
+                })) {
+                    ids.add(receipt(record, registry).getEventId());
                 }
             }
         }
-        for (ConsumerRecord<byte[], byte[]> record : read(reader, publishTopic, range, false)) {
-            TopicRecord decoded = decodeOrNull(decoder, record);
-            if (decoded != null && decoded.value() instanceof ChannelPublish publish) {
-                Journey journey = journeys.computeIfAbsent(publish.getEventId(), Journey::new);
-                journey.publishRecords.add(record);
-                journey.publishes.add(publish);
+
+        for (ConsumerRecord<byte[], byte[]> record : read(reader, eventsTopic, range, true, progress, r -> {
+            TopicRecord decoded = decodeOrNull(decoder, r);
+            return decoded != null && decoded.value() instanceof RealtimeEvent e && wanted(e, key(r), ids);
+        })) {
+            RealtimeEvent event = (RealtimeEvent) decoder.decode(record).value();
+            ids.add(event.getEventId());
+            Journey journey = journeys.computeIfAbsent(event.getEventId(), Journey::new);
+            journey.eventRecords.add(record);
+            if (journey.event == null) {
+                journey.event = event;
             }
+        }
+        for (ConsumerRecord<byte[], byte[]> record : read(reader, publishTopic, range, false, progress, r -> {
+            TopicRecord decoded = decodeOrNull(decoder, r);
+            return decoded != null
+                    && decoded.value() instanceof ChannelPublish p
+                    && (ids.contains(p.getEventId()) || key(r) != null && key(r).equals(target.aggregate));
+        })) {
+            ChannelPublish publish = (ChannelPublish) decoder.decode(record).value();
+            ids.add(publish.getEventId());
+            Journey journey = journeys.computeIfAbsent(publish.getEventId(), Journey::new);
+            journey.publishRecords.add(record);
+            journey.publishes.add(publish);
         }
         for (String dlq : List.of(eventsTopic + ".dlq", publishTopic + ".dlq")) {
-            for (ConsumerRecord<byte[], byte[]> record : read(reader, dlq, range, false)) {
+            for (ConsumerRecord<byte[], byte[]> record : read(reader, dlq, range, false, progress, r -> {
+                String eventId = header(r, DeadLetterHeaders.EVENT_ID);
+                return eventId != null && (ids.contains(eventId) || key(r) != null && key(r).equals(target.aggregate));
+            })) {
                 String eventId = header(record, DeadLetterHeaders.EVENT_ID);
-                if (eventId != null) {
-                    journeys.computeIfAbsent(eventId, Journey::new)
-                            .deadLetters
-                            .add(new Journey.DeadLetter(
-                                    record,
-                                    header(record, DeadLetterHeaders.STAGE),
-                                    header(record, DeadLetterHeaders.REASON),
-                                    header(record, DeadLetterHeaders.REASON_TEXT),
-                                    header(record, "switchboard-http-status"),
-                                    header(record, "switchboard-pusher-message")));
-                }
+                ids.add(eventId);
+                journeys.computeIfAbsent(eventId, Journey::new)
+                        .deadLetters
+                        .add(new Journey.DeadLetter(
+                                record,
+                                header(record, DeadLetterHeaders.STAGE),
+                                header(record, DeadLetterHeaders.REASON),
+                                header(record, DeadLetterHeaders.REASON_TEXT),
+                                header(record, "switchboard-http-status"),
+                                header(record, "switchboard-pusher-message")));
             }
         }
-        boolean ledger = false;
-        for (ConsumerRecord<byte[], byte[]> record : read(reader, ledgerTopic, range, false)) {
-            ledger = true;
-            DeliveryReceipt receipt = receipt(record, registry);
-            if (receipt != null) {
-                journeys.computeIfAbsent(receipt.getEventId(), Journey::new)
-                        .receipts
-                        .add(receipt);
+        boolean ledger = exists(ledgerTopic);
+        if (ledger) { // receipts are keyed by event id
+            for (ConsumerRecord<byte[], byte[]> record :
+                    read(reader, ledgerTopic, range, false, progress, r -> ids.contains(key(r)))) {
+                DeliveryReceipt receipt = receipt(record, registry);
+                if (receipt != null) {
+                    journeys.computeIfAbsent(receipt.getEventId(), Journey::new)
+                            .receipts
+                            .add(receipt);
+                }
             }
         }
 
@@ -252,17 +288,36 @@ public final class TraceCommand implements Callable<Integer> {
         return String.join(" ", parts);
     }
 
-    /** The records of a topic in the window; an absent optional topic (no dead letters yet) reads as empty. */
+    /**
+     * The records of a topic in the window that {@code keep} accepts; an optional topic that does not exist (no dead
+     * letters yet, the ledger off) reads as empty. Any other failure is one line.
+     */
     private List<ConsumerRecord<byte[], byte[]>> read(
-            TopicReader reader, String topic, TopicReader.Range range, boolean required) {
-        try {
-            return reader.read(reader.partitions(topic, null), range, line -> {});
-        } catch (CliFailure e) {
-            if (!required && e.getMessage().contains(topic) && e.getMessage().contains("not")) {
-                return List.of();
-            }
-            throw e;
+            TopicReader reader,
+            String topic,
+            TopicReader.Range range,
+            boolean required,
+            Consumer<String> progress,
+            Predicate<ConsumerRecord<byte[], byte[]>> keep) {
+        if (!required && !exists(topic)) {
+            return List.of();
         }
+        return reader.read(reader.partitions(topic, null), range, progress, keep);
+    }
+
+    private boolean exists(String topic) {
+        return new Topics(connection).exists(topic);
+    }
+
+    private boolean wanted(RealtimeEvent event, String key, Set<String> ids) {
+        return ids.contains(event.getEventId())
+                || target.aggregate != null && target.aggregate.equals(key)
+                || target.outboxId != null
+                        && target.outboxId.equals(event.getHeaders().get(DeadLetterHeaders.OUTBOX_ID));
+    }
+
+    private static String key(ConsumerRecord<byte[], byte[]> record) {
+        return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
     }
 
     private static TopicRecord decodeOrNull(RecordDecoder decoder, ConsumerRecord<byte[], byte[]> record) {
@@ -393,14 +448,7 @@ public final class TraceCommand implements Callable<Integer> {
                     + ".";
         }
         if (channel == null && !accepted.isEmpty()) {
-            // a dead letter that was redriven after a fix, or an outage that ended: what counts is the acceptance
-            String before = routerDead != null
-                    ? " It was dead-lettered by the " + nullToDash(routerDead.stage()) + " first (" + routerDead.reason()
-                            + ") and redriven."
-                    : publisherDead != null
-                            ? " It was dead-lettered by the publisher first (" + publisherDead + ") and redriven."
-                            : "";
-            return acceptedAnswer(j, accepted) + before;
+            return acceptedAnswer(j, accepted) + deadLettersBefore(j, accepted);
         }
         if (routerDead != null) {
             return "Not published: the " + nullToDash(routerDead.stage()) + " dead-lettered it as "
@@ -425,11 +473,43 @@ public final class TraceCommand implements Callable<Integer> {
         if (!j.publishes.isEmpty()) {
             return ledger
                     ? "Routed, but no outcome from the publisher in the window: still in flight (the publisher is"
-                            + " behind or down: check its consumer lag), or its receipt was lost"
+                            + " behind, down, or holding it while Pusher fails: its health shows"
+                            + " pusher.details.circuitBreaker), or its receipt was lost"
                             + " (switchboard_ledger_receipts_total{result!=\"written\"})."
                     : "Routed; no ledger in the window to say what the publisher did (SWITCHBOARD_LEDGER_ENABLED?).";
         }
         return "Relayed, but the router has not decided yet: it is behind or down (check its consumer lag).";
+    }
+
+    /**
+     * What an accepted event's dead letters were: redriven when the dead letter came before the acceptance and was
+     * about channels it reached, else still dead for the channels it did not reach.
+     */
+    private static String deadLettersBefore(Journey j, Set<String> accepted) {
+        Instant lastAccepted = j.receipts("PUBLISHED").stream()
+                .map(DeliveryReceipt::getSettledAt)
+                .max(Instant::compareTo)
+                .orElseThrow();
+        StringBuilder notes = new StringBuilder();
+        for (DeliveryReceipt dead : j.receipts("DEAD_LETTERED")) {
+            List<String> missed = dead.getChannels().stream()
+                    .filter(c -> !accepted.contains(c))
+                    .toList();
+            if (!missed.isEmpty()) {
+                notes.append(" It is still dead-lettered for ")
+                        .append(String.join(", ", missed))
+                        .append(" (")
+                        .append(dead.getReason())
+                        .append(").");
+            } else if (dead.getSettledAt().isBefore(lastAccepted)) {
+                notes.append(" It was dead-lettered by the ")
+                        .append(dead.getStage())
+                        .append(" first (")
+                        .append(dead.getReason())
+                        .append(") and redriven.");
+            }
+        }
+        return notes.toString();
     }
 
     private String acceptedAnswer(Journey j, Set<String> channels) {

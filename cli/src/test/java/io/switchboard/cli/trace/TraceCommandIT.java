@@ -192,6 +192,11 @@ class TraceCommandIT {
     void aUserOnAChannelGetsTheAnswerForThatChannel() {
         Run mine = traceUntil("Pusher accepted it", "--event-id=" + RUN + "-ok", "--channel=private-fiche-F" + RUN);
         assertThat(mine.out()).contains("answer      Pusher accepted it on private-fiche-F" + RUN + " at ");
+        Run everyOnTheChannel = traceUntil("Pusher accepted it", "--channel=private-fiche-F" + RUN);
+        assertThat(everyOnTheChannel.out())
+                .as("--channel alone: the events that reached the channel")
+                .contains("event " + RUN + "-ok ")
+                .doesNotContain("event " + RUN + "-bad ");
         Run other = traceUntil("never meant", "--event-id=" + RUN + "-ok", "--channel=private-fiche-OTHER");
         assertThat(other.out())
                 .contains("It was never meant for private-fiche-OTHER: the router sent it to private-audit-A" + RUN
@@ -207,6 +212,10 @@ class TraceCommandIT {
         assertThat(traceUntil("Not delivered", "--event-id=" + RUN + "-enc").out())
                 .contains("publisher   dead-lettered: ENCRYPTION_KEY_MISSING")
                 .contains("answer      Not delivered: the publisher dead-lettered it as ENCRYPTION_KEY_MISSING");
+        assertThat(traceUntil("publisher:DEAD_LETTERED", "--event-id=" + RUN + "-enc", "--json")
+                        .out())
+                .as("the publisher's own receipt, not only its dead-letter record")
+                .contains("publisher:DEAD_LETTERED:ENCRYPTION_KEY_MISSING");
         assertThat(traceUntil("on purpose", "--event-id=" + RUN + "-p30").out())
                 .contains("dropped by policy: PROGRESS_REGRESSED")
                 .contains("answer      Not published, on purpose: PROGRESS_REGRESSED");

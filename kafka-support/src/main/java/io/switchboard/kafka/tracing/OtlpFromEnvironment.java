@@ -28,7 +28,34 @@ final class OtlpFromEnvironment {
         return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v1/traces";
     }
 
-    static SpanExporter exporter(String endpoint) {
-        return OtlpHttpSpanExporter.builder().setEndpoint(endpoint).build();
+    /** With the headers of {@code OTEL_EXPORTER_OTLP_TRACES_HEADERS}, else {@code OTEL_EXPORTER_OTLP_HEADERS}. */
+    static SpanExporter exporter(String endpoint, Environment environment) {
+        var builder = OtlpHttpSpanExporter.builder().setEndpoint(endpoint);
+        String headers = environment.getProperty("OTEL_EXPORTER_OTLP_TRACES_HEADERS");
+        if (headers == null || headers.isBlank()) {
+            headers = environment.getProperty("OTEL_EXPORTER_OTLP_HEADERS");
+        }
+        if (headers != null) {
+            for (String pair : headers.split(",")) { // key=value,key=value, values URL-encoded (the spec's format)
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    builder.addHeader(
+                            pair.substring(0, eq).strip(),
+                            java.net.URLDecoder.decode(
+                                    pair.substring(eq + 1).strip(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return builder.build();
+    }
+
+    /** The endpoint without user-info, query or path: what may be logged. */
+    static String forLog(String endpoint) {
+        try {
+            java.net.URI uri = java.net.URI.create(endpoint);
+            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+        } catch (IllegalArgumentException e) {
+            return "(an endpoint that is not a URL)";
+        }
     }
 }

@@ -37,7 +37,7 @@ public class TracingAutoConfiguration {
         if (endpoint == null) {
             return SpanExporter.composite(); // exports nothing
         }
-        log.info("exporting trace spans over OTLP/HTTP to {}", endpoint);
-        return OtlpFromEnvironment.exporter(endpoint);
+        log.info("exporting trace spans over OTLP/HTTP to {}", OtlpFromEnvironment.forLog(endpoint));
+        return OtlpFromEnvironment.exporter(endpoint, environment);
     }
 }

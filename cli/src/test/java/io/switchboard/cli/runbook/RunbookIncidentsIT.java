@@ -1,0 +1,284 @@
+package io.switchboard.cli.runbook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.switchboard.cli.SwitchboardCommand;
+import io.switchboard.publisher.PublisherApplication;
+import io.switchboard.router.RouterApplication;
+import io.switchboard.schemas.RealtimeEvent;
+import io.switchboard.schemas.wire.AvroSerializer;
+import io.switchboard.testkit.KafkaTestBroker;
+import io.switchboard.testkit.PusherStandIn;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine;
+
+/**
+ * The incidents of docs/runbook.md, played on a real broker with the router and the publisher running and the Pusher
+ * stand-in answering (or not): each step runs the command the runbook gives and checks what the runbook says it
+ * shows. The outputs printed here are the ones the runbook quotes.
+ */
+class RunbookIncidentsIT {
+
+    private static final String KAFKA = KafkaTestBroker.bootstrapServers();
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final List<ConfigurableApplicationContext> services = new ArrayList<>();
+    private PusherStandIn pusher;
+    private ConfigurableApplicationContext router;
+    private ConfigurableApplicationContext publisher;
+    private Instant start;
+
+    record Run(int exit, String out, String err) {}
+
+    @BeforeEach
+    void startPipeline() throws Exception {
+        pusher = new PusherStandIn("app-1", "key-1", "secret-of-the-stand-in-0123456789");
+        router = startRouter();
+        publisher = startPublisher();
+        start = Instant.now().minusSeconds(1);
+    }
+
+    @AfterEach
+    void stop() {
+        services.forEach(ConfigurableApplicationContext::close);
+        pusher.close();
+    }
+
+    private List<String> common() {
+        return new ArrayList<>(List.of(
+                "--spring.kafka.bootstrap-servers=" + KAFKA,
+                "--server.port=0",
+                "--spring.kafka.consumer.auto-offset-reset=latest"));
+    }
+
+    private ConfigurableApplicationContext startRouter(String... extra) {
+        List<String> args = common();
+        args.addAll(List.of(extra));
+        ConfigurableApplicationContext context = RouterApplication.builder().run(args.toArray(String[]::new));
+        services.add(context);
+        return context;
+    }
+
+    private ConfigurableApplicationContext startPublisher(String... extra) {
+        List<String> args = common();
+        args.addAll(pusher.publisherArgs());
+        args.addAll(List.of(extra));
+        ConfigurableApplicationContext context = PublisherApplication.builder().run(args.toArray(String[]::new));
+        services.add(context);
+        return context;
+    }
+
+    private void stop(ConfigurableApplicationContext context) {
+        context.close();
+        services.remove(context);
+    }
+
+    private RealtimeEvent send(String id, String type, String key, String payload, List<String> channels)
+            throws Exception {
+        RealtimeEvent event = RealtimeEvent.newBuilder()
+                .setEventId(run + "-" + id)
+                .setType(type)
+                .setOccurredAt(Instant.now())
+                .setSource("audit-service")
+                .setAggregateType("audit")
+                .setAggregateId(key)
+                .setPayload(payload)
+                .setChannels(channels)
+                .setHeaders(Map.of())
+                .build();
+        try (KafkaProducer<String, RealtimeEvent> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA),
+                new StringSerializer(),
+                new AvroSerializer<>())) {
+            producer.send(new ProducerRecord<>("realtime.events", key, event)).get();
+        }
+        return event;
+    }
+
+    static Run execute(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new SwitchboardCommand());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        System.out.println("$ switchboard " + String.join(" ", args).replace(" --bootstrap-servers=" + KAFKA, "") + "\n"
+                + out + err + "[exit " + exit + "]");
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private String[] with(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--bootstrap-servers=" + KAFKA); // last: after the subcommand, however deep (dlq list)
+        return all.toArray(String[]::new);
+    }
+
+    /** Runs the command until its output matches {@code expected} (a regular expression); returns that run. */
+    private Run until(String expected, String... args) {
+        Run[] last = new Run[1];
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(700))
+                .untilAsserted(() -> {
+                    last[0] = execute(with(args));
+                    assertThat(last[0].out() + last[0].err()).containsPattern(expected);
+                });
+        return last[0];
+    }
+
+    private String health(ConfigurableApplicationContext service) throws Exception {
+        String port = service.getEnvironment().getProperty("local.server.port");
+        String body = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        System.out.println("$ curl -s 127.0.0.1:8082/actuator/health\n" + body);
+        return body;
+    }
+
+    /** Incident 1: Pusher answers 503 for a while. Nothing is lost or dead-lettered; delivery resumes by itself. */
+    @Test
+    void aPusherOutageHoldsEventsBackAndDeliversThemWhenItEnds() throws Exception {
+        pusher.failFor(
+                Duration.ofSeconds(20), new PusherStandIn.Fault(503, "{\"error\":\"Service Unavailable\"}", null));
+        String audit = "A" + run;
+        send(
+                "outage",
+                "audit.step_completed",
+                "audit-" + run,
+                "{\"audit_id\":\"" + audit + "\",\"fiche_id\":\"F" + run + "\",\"step_position\":4}",
+                null);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> health(publisher).contains("\"circuitBreaker\":\"OPEN\""));
+        Run during = until("no outcome from the publisher", "trace", "--since=10m", "--event-id=" + run + "-outage");
+        assertThat(during.out()).contains("routed by rule 'audits'").doesNotContain("publisher   ");
+
+        Run after = until("Pusher accepted it", "trace", "--since=10m", "--event-id=" + run + "-outage");
+        assertThat(after.out()).containsPattern("[0-9]+ attempt\\(s\\), HTTP 200");
+        Run dlq = execute(with("dlq", "list", "--from=" + start));
+        assertThat(dlq.out()).as("an outage dead-letters nothing").doesNotContain(run);
+    }
+
+    /** Incident 2: dead letters pile up for one reason; fix the cause, redrive, check. */
+    @Test
+    void aGrowingDeadLetterTopicIsListedFixedAndRedriven() throws Exception {
+        for (int i = 1; i <= 3; i++) { // end-to-end encrypted channel, and the publisher has no master key
+            send(
+                    "enc-" + i,
+                    "audit.step_completed",
+                    "audit-enc-" + run,
+                    "{\"audit_id\":\"E" + run + "\",\"step_position\":" + i + "}",
+                    List.of("private-encrypted-audit-E" + run));
+        }
+        Run list = until("ENCRYPTION_KEY_MISSING +3", "dlq", "list", "--from=" + start);
+        assertThat(list.out()).contains(run + "-enc-1");
+
+        // the fix: the publisher gets the master key it shares with the gateway
+        stop(publisher);
+        publisher = startPublisher("--switchboard.pusher.encryption-master-key-base64="
+                + Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32)));
+        Run dry = execute(with("dlq", "redrive", "--reason=ENCRYPTION_KEY_MISSING", "--from=" + start));
+        assertThat(dry.out()).contains("dry run");
+        assertThat(pusher.delivered()).noneMatch(d -> d.channel().startsWith("private-encrypted-audit-E" + run));
+        Run redrive = execute(with("dlq", "redrive", "--reason=ENCRYPTION_KEY_MISSING", "--from=" + start, "--yes"));
+        assertThat(redrive.exit()).isZero();
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> pusher.delivered().stream()
+                                .filter(d -> d.channel().equals("private-encrypted-audit-E" + run))
+                                .count()
+                        == 3);
+        Run trace = until("redriven", "trace", "--since=10m", "--event-id=" + run + "-enc-2");
+        assertThat(trace.out())
+                .contains("dead-lettered: ENCRYPTION_KEY_MISSING")
+                .contains("answer      Pusher accepted it on private-encrypted-audit-E" + run);
+    }
+
+    /** Incident 4: a routing rules deploy sent events to the wrong channels; fix the rules, replay the window. */
+    @Test
+    void aBadRoutingDeployIsReplayedToTheRightChannels(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("routes-bad.yml");
+        Files.writeString(bad, """
+                rules:
+                  - name: audits
+                    types: ["audit.*"]
+                    channels: ["audit-{fiche_id}"]
+                """);
+        stop(router);
+        router = startRouter("--switchboard.router.routes=" + bad);
+        Instant from = Instant.now();
+        String audit = "B" + run;
+        String fiche = "G" + run;
+        for (int step = 1; step <= 2; step++) {
+            send(
+                    "step-" + step,
+                    "audit.step_completed",
+                    "audit-" + audit,
+                    "{\"audit_id\":\"" + audit + "\",\"fiche_id\":\"" + fiche + "\",\"step_position\":" + step + "}",
+                    null);
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> pusher.delivered().stream()
+                                .filter(d -> d.channel().equals("private-audit-" + fiche))
+                                .count()
+                        == 2);
+        Instant to = Instant.now();
+
+        // the fix: the router runs the right rules again (here the defaults)
+        stop(router);
+        router = startRouter();
+        Run dry = execute(with("replay", "--from=" + from, "--to=" + to, "--type=audit.*", "--key=audit-" + audit));
+        assertThat(dry.out()).contains("-> private-audit-" + audit + " private-fiche-" + fiche + " (rule audits)");
+        Run replay = execute(with(
+                "replay",
+                "--from=" + from,
+                "--to=" + to,
+                "--type=audit.*",
+                "--key=audit-" + audit,
+                "--to-topic=realtime.events",
+                "--yes"));
+        assertThat(replay.exit()).isZero();
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> pusher.delivered().stream()
+                                .filter(d -> d.channel().equals("private-fiche-" + fiche)
+                                        || d.channel().equals("private-audit-" + audit))
+                                .count()
+                        == 4);
+        Run trace = until(
+                "private-fiche-" + fiche,
+                "trace",
+                "--since=10m",
+                "--event-id=" + run + "-step-1",
+                "--channel=private-fiche-" + fiche);
+        assertThat(trace.out())
+                .contains("routed by rule 'audits' to private-audit-" + fiche + "  (")
+                .contains("routed by rule 'audits' to private-audit-" + audit + ", private-fiche-" + fiche)
+                .contains("answer      Pusher accepted it on private-fiche-" + fiche);
+    }
+}
