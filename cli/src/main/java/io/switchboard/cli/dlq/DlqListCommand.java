@@ -1,6 +1,7 @@
 package io.switchboard.cli.dlq;
 
 import io.switchboard.cli.kafka.Table;
+import io.switchboard.cli.kafka.TimeWindow;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ final class DlqListCommand extends DlqSubcommand {
 
     @Override
     int run(PrintWriter out) {
-        Selection.Window window = selection.window(clock);
+        TimeWindow.Window window = selection.window(clock);
         List<DeadLetter> letters =
                 scan().read(selection.topicNames(dlqTopics), window.from(), window.to(), selection.filter());
         if (json) {

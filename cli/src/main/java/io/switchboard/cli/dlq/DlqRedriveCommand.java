@@ -3,6 +3,7 @@ package io.switchboard.cli.dlq;
 import io.switchboard.cli.kafka.CliFailure;
 import io.switchboard.cli.kafka.Durations;
 import io.switchboard.cli.kafka.Rate;
+import io.switchboard.cli.kafka.TimeWindow;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -77,7 +78,7 @@ final class DlqRedriveCommand extends DlqSubcommand {
 
     @Override
     int run(PrintWriter out) {
-        Selection.Window window = selection.window(clock);
+        TimeWindow.Window window = selection.window(clock);
         List<DeadLetter> letters =
                 scan().read(selection.topicNames(dlqTopics), window.from(), window.to(), selection.filter());
         List<DeadLetter> redrivable = new ArrayList<>();
@@ -182,7 +183,7 @@ final class DlqRedriveCommand extends DlqSubcommand {
             int sent,
             int relay,
             int noOrigin,
-            Selection.Window window) {
+            TimeWindow.Window window) {
         if (json) {
             ObjectNode node = ValueDecoder.JSON.createObjectNode();
             node.put("dry_run", !yes);

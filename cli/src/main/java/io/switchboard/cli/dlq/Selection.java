@@ -1,13 +1,11 @@
 package io.switchboard.cli.dlq;
 
-import io.switchboard.cli.kafka.CliFailure;
-import io.switchboard.cli.kafka.Durations;
+import io.switchboard.cli.kafka.TimeWindow;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Which dead letters a command looks at: topics, a time window, reasons, stages, event ids. */
@@ -47,52 +45,11 @@ final class Selection {
             description = "only dead letters of these event ids (switchboard-event-id)")
     List<String> eventIds = new ArrayList<>();
 
-    @Option(
-            names = "--since",
-            paramLabel = "DURATION",
-            converter = Durations.Converter.class,
-            description = "only dead letters written in the last DURATION (90s, 15m, 2h, 7d)")
-    Duration since;
+    @Mixin
+    TimeWindow window = new TimeWindow();
 
-    @Option(
-            names = "--from",
-            paramLabel = "TIME",
-            converter = Durations.InstantConverter.class,
-            description = "only dead letters written at or after TIME (ISO-8601, e.g. 2026-12-03T09:00:00Z)")
-    Instant from;
-
-    @Option(
-            names = "--to",
-            paramLabel = "TIME",
-            converter = Durations.InstantConverter.class,
-            description = "only dead letters written at or before TIME (ISO-8601)")
-    Instant to;
-
-    /** The resolved window; throws a usage failure when --since is combined with --from or --to. */
-    record Window(Instant from, Instant to) {
-        String describe() {
-            if (from == null && to == null) {
-                return "at any time";
-            }
-            if (to == null) {
-                return "since " + from;
-            }
-            return (from == null ? "up to " : "between " + from + " and ") + to;
-        }
-    }
-
-    Window window(Clock clock) {
-        if (since != null && (from != null || to != null)) {
-            throw new CliFailure("--since cannot be combined with --from or --to: choose one window", CliFailure.USAGE);
-        }
-        if (from != null && to != null && from.isAfter(to)) {
-            throw new CliFailure("--from " + from + " is after --to " + to, CliFailure.USAGE);
-        }
-        if (since != null) {
-            Instant now = clock.instant();
-            return new Window(now.minus(since), now);
-        }
-        return new Window(from, to);
+    TimeWindow.Window window(Clock clock) {
+        return window.resolve(clock, null);
     }
 
     List<String> topicNames(DlqTopics connection) {
@@ -110,7 +67,7 @@ final class Selection {
     }
 
     /** The filters in words, for "no dead letters ..." lines. */
-    String describe(DlqTopics connection, Window window) {
+    String describe(DlqTopics connection, TimeWindow.Window window) {
         StringBuilder text = new StringBuilder(String.join(" and ", topicNames(connection)));
         if (!reasons.isEmpty()) {
             text.append(" with reason ").append(String.join(" or ", reasons));

@@ -4,6 +4,7 @@ import io.switchboard.cli.kafka.CliFailure;
 import io.switchboard.cli.kafka.Durations;
 import io.switchboard.cli.kafka.Rate;
 import io.switchboard.cli.kafka.RecordDecoder;
+import io.switchboard.cli.kafka.TimeWindow;
 import io.switchboard.cli.kafka.TopicReader;
 import io.switchboard.cli.kafka.TopicRecord;
 import io.switchboard.cli.kafka.Topics;
@@ -15,7 +16,6 @@ import io.switchboard.schemas.wire.AvroSerializer;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +38,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.kafka.support.KafkaHeaders;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -86,26 +87,8 @@ public final class ReplayCommand extends TopicCommand {
             REPLAY_FROM,
             REPLAY_OF);
 
-    @Option(
-            names = "--since",
-            paramLabel = "DURATION",
-            converter = Durations.Converter.class,
-            description = "records written in the last DURATION (90s, 15m, 2h, 7d)")
-    Duration since;
-
-    @Option(
-            names = "--from",
-            paramLabel = "TIME",
-            converter = Durations.InstantConverter.class,
-            description = "records written at or after TIME (ISO-8601, e.g. 2026-12-03T09:00:00Z)")
-    Instant from;
-
-    @Option(
-            names = "--to",
-            paramLabel = "TIME",
-            converter = Durations.InstantConverter.class,
-            description = "records written at or before TIME (ISO-8601)")
-    Instant to;
+    @Mixin
+    TimeWindow window = new TimeWindow();
 
     @Option(names = "--from-offset", paramLabel = "N", description = "from offset N of each selected partition")
     Long fromOffset;
@@ -316,30 +299,20 @@ public final class ReplayCommand extends TopicCommand {
     }
 
     TopicReader.Range range() {
-        boolean byTime = since != null || from != null || to != null;
         boolean byOffset = fromOffset != null || toOffset != null;
-        if (since != null && (from != null || to != null)) {
-            throw new CliFailure("--since cannot be combined with --from or --to: choose one window", CliFailure.USAGE);
-        }
-        if (byTime && byOffset) {
+        if (window.given() && byOffset) {
             throw new CliFailure(
                     "choose times (--since, --from, --to) or offsets (--from-offset, --to-offset), not both",
                     CliFailure.USAGE);
         }
-        if (from != null && to != null && from.isAfter(to)) {
-            throw new CliFailure("--from " + from + " is after --to " + to, CliFailure.USAGE);
-        }
+        TimeWindow.Window times = window.resolve(clock, null);
         if (fromOffset != null && toOffset != null && fromOffset > toOffset) {
             throw new CliFailure("--from-offset " + fromOffset + " is after --to-offset " + toOffset, CliFailure.USAGE);
         }
         if ((fromOffset != null && fromOffset < 0) || (toOffset != null && toOffset < 0)) {
             throw new CliFailure("offsets are 0 or more", CliFailure.USAGE);
         }
-        if (since != null) {
-            Instant now = clock.instant();
-            return new TopicReader.Range(now.minus(since), now, null, null);
-        }
-        return new TopicReader.Range(from, to, fromOffset, toOffset);
+        return new TopicReader.Range(times.from(), times.to(), fromOffset, toOffset);
     }
 
     private String describe(List<TopicPartition> tps, TopicReader.Range range) {

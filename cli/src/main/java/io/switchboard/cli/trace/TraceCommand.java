@@ -2,8 +2,8 @@ package io.switchboard.cli.trace;
 
 import io.switchboard.cli.kafka.CliFailure;
 import io.switchboard.cli.kafka.ConnectionOptions;
-import io.switchboard.cli.kafka.Durations;
 import io.switchboard.cli.kafka.RecordDecoder;
+import io.switchboard.cli.kafka.TimeWindow;
 import io.switchboard.cli.kafka.TopicReader;
 import io.switchboard.cli.kafka.TopicRecord;
 import io.switchboard.cli.kafka.Topics;
@@ -89,26 +89,8 @@ public final class TraceCommand implements Callable<Integer> {
             description = "explain for this channel (alone: every event routed to, published on or skipped on it)")
     String channel;
 
-    @Option(
-            names = "--since",
-            paramLabel = "DURATION",
-            converter = Durations.Converter.class,
-            description = "the last DURATION (default 2h; 90s, 15m, 2h, 7d)")
-    Duration since;
-
-    @Option(
-            names = "--from",
-            paramLabel = "TIME",
-            converter = Durations.InstantConverter.class,
-            description = "from this instant (ISO-8601, e.g. 2026-12-03T09:00:00Z)")
-    Instant from;
-
-    @Option(
-            names = "--to",
-            paramLabel = "TIME",
-            converter = Durations.InstantConverter.class,
-            description = "up to this instant")
-    Instant to;
+    @Mixin
+    TimeWindow window = new TimeWindow();
 
     @Option(names = "--events-topic", paramLabel = "TOPIC", description = "default: realtime.events")
     String eventsTopic = "realtime.events";
@@ -145,14 +127,10 @@ public final class TraceCommand implements Callable<Integer> {
             throw new CliFailure(
                     "say what to trace: --event-id, --aggregate, --outbox-id or --channel", CliFailure.USAGE);
         }
-        if (since != null && from != null) {
-            throw new CliFailure("--since and --from both set a start: give one", CliFailure.USAGE);
-        }
-        Instant start = from != null ? from : clock.instant().minus(since != null ? since : Duration.ofHours(2));
-        Instant end = to;
-        if (end != null && !end.isAfter(start)) {
-            throw new CliFailure("--to " + end + " is not after the start " + start, CliFailure.USAGE);
-        }
+        TimeWindow.Window times = window.resolve(clock, Duration.ofHours(2)); // the default window: 2 h
+        Instant end = times.to();
+        // --to alone: the 2 h before it, not the whole topic
+        Instant start = times.from() != null ? times.from() : end.minus(Duration.ofHours(2));
         TopicReader.Range range = new TopicReader.Range(start, end, null, null);
         TopicReader reader = new TopicReader(connection);
         SchemaRegistry registry = connection.registry();

@@ -7,6 +7,7 @@ import io.switchboard.cli.kafka.CliFailure;
 import io.switchboard.cli.kafka.Durations;
 import io.switchboard.cli.kafka.Rate;
 import io.switchboard.cli.kafka.Table;
+import io.switchboard.cli.kafka.TimeWindow;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -43,12 +44,12 @@ class DlqArgumentsTest {
     @Test
     void sinceIsAWindowEndingNowAndExcludesFromAndTo() {
         Selection selection = new Selection();
-        selection.since = Duration.ofHours(2);
+        selection.window.since = Duration.ofHours(2);
         Clock clock = Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"), ZoneOffset.UTC);
         assertThat(selection.window(clock))
-                .isEqualTo(new Selection.Window(
+                .isEqualTo(new TimeWindow.Window(
                         Instant.parse("2026-12-03T08:00:00Z"), Instant.parse("2026-12-03T10:00:00Z")));
-        selection.from = Instant.parse("2026-12-03T09:00:00Z");
+        selection.window.from = Instant.parse("2026-12-03T09:00:00Z");
         assertThatThrownBy(() -> selection.window(clock))
                 .isInstanceOf(CliFailure.class)
                 .satisfies(e -> assertThat(((CliFailure) e).exit()).isEqualTo(CliFailure.USAGE));

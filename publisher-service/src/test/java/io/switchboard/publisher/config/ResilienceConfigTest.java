@@ -6,6 +6,8 @@ import static org.mockito.Mockito.mock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.switchboard.kafka.ledger.Ledger;
+import io.switchboard.kafka.tracing.EventTracing;
 import io.switchboard.publisher.dedupe.DedupeStore;
 import io.switchboard.publisher.dedupe.InMemoryDedupeStore;
 import io.switchboard.publisher.ingest.PublisherMetrics;
@@ -45,6 +47,8 @@ class ResilienceConfigTest {
             .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
             .withBean(Clock.class, Clock::systemUTC)
             .withBean(PublisherMetrics.class)
+            .withBean(Ledger.class, () -> Ledger.OFF)
+            .withBean(EventTracing.class, () -> EventTracing.NOOP)
             .withBean(KafkaListenerEndpointRegistry.class)
             .withBean(DedupeStore.class, () -> new InMemoryDedupeStore(Duration.ofMinutes(1), 1_000, Clock.systemUTC()))
             .withBean(DeadLetterPublishingRecoverer.class, () -> mock(DeadLetterPublishingRecoverer.class))
