@@ -25,14 +25,11 @@ public final class Topics {
         this.connection = connection;
     }
 
-    /** Whether {@code topic} exists; a broker that does not answer in time is a one-line failure. */
-    public boolean exists(String topic) {
+    /** The names of the cluster's topics; a broker that does not answer in time is a one-line failure. */
+    public java.util.Set<String> names() {
         try (Admin admin = Admin.create(connection.common())) {
             try {
-                return admin.listTopics()
-                        .names()
-                        .get(connection.timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS)
-                        .contains(topic);
+                return admin.listTopics().names().get(connection.timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new CliFailure("interrupted while asking " + connection.bootstrapServers + " for its topics");

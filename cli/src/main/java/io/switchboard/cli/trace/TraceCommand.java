@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +107,10 @@ public final class TraceCommand implements Callable<Integer> {
 
     Clock clock = Clock.systemUTC();
 
+    private Set<String> topicNames;
+    /** Values decoded by a read's filter for the records it kept, until the caller takes them. */
+    private final Map<ConsumerRecord<byte[], byte[]>, Object> decoded = new IdentityHashMap<>();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -145,25 +150,29 @@ public final class TraceCommand implements Callable<Integer> {
                 TopicRecord decoded = decodeOrNull(decoder, r);
                 return decoded != null
                         && decoded.value() instanceof ChannelPublish p
-                        && p.getChannels().contains(channel);
+                        && p.getChannels().contains(channel)
+                        && kept(r, p);
             })) {
-                ids.add(((ChannelPublish) decoder.decode(record).value()).getEventId());
+                ids.add(((ChannelPublish) take(record)).getEventId());
             }
             if (exists(ledgerTopic)) {
                 for (ConsumerRecord<byte[], byte[]> record : read(reader, ledgerTopic, range, false, progress, r -> {
                     DeliveryReceipt receipt = receipt(r, registry);
-                    return receipt != null && receipt.getChannels().contains(channel);
+                    return receipt != null && receipt.getChannels().contains(channel) && kept(r, receipt);
                 })) {
-                    ids.add(receipt(record, registry).getEventId());
+                    ids.add(((DeliveryReceipt) take(record)).getEventId());
                 }
             }
         }
 
         for (ConsumerRecord<byte[], byte[]> record : read(reader, eventsTopic, range, true, progress, r -> {
             TopicRecord decoded = decodeOrNull(decoder, r);
-            return decoded != null && decoded.value() instanceof RealtimeEvent e && wanted(e, key(r), ids);
+            return decoded != null
+                    && decoded.value() instanceof RealtimeEvent e
+                    && wanted(e, key(r), ids)
+                    && kept(r, e);
         })) {
-            RealtimeEvent event = (RealtimeEvent) decoder.decode(record).value();
+            RealtimeEvent event = (RealtimeEvent) take(record);
             ids.add(event.getEventId());
             Journey journey = journeys.computeIfAbsent(event.getEventId(), Journey::new);
             journey.eventRecords.add(record);
@@ -175,9 +184,10 @@ public final class TraceCommand implements Callable<Integer> {
             TopicRecord decoded = decodeOrNull(decoder, r);
             return decoded != null
                     && decoded.value() instanceof ChannelPublish p
-                    && (ids.contains(p.getEventId()) || key(r) != null && key(r).equals(target.aggregate));
+                    && (ids.contains(p.getEventId()) || key(r) != null && key(r).equals(target.aggregate))
+                    && kept(r, p);
         })) {
-            ChannelPublish publish = (ChannelPublish) decoder.decode(record).value();
+            ChannelPublish publish = (ChannelPublish) take(record);
             ids.add(publish.getEventId());
             Journey journey = journeys.computeIfAbsent(publish.getEventId(), Journey::new);
             journey.publishRecords.add(record);
@@ -283,8 +293,22 @@ public final class TraceCommand implements Callable<Integer> {
         return reader.read(reader.partitions(topic, null), range, progress, keep);
     }
 
+    /** The cluster's topics, listed once per run. */
     private boolean exists(String topic) {
-        return new Topics(connection).exists(topic);
+        if (topicNames == null) {
+            topicNames = new Topics(connection).names();
+        }
+        return topicNames.contains(topic);
+    }
+
+    /** Remembers the value a filter decoded for a record it keeps, so that the record is decoded once. */
+    private boolean kept(ConsumerRecord<byte[], byte[]> record, Object value) {
+        decoded.put(record, value);
+        return true;
+    }
+
+    private Object take(ConsumerRecord<byte[], byte[]> record) {
+        return decoded.remove(record);
     }
 
     private boolean wanted(RealtimeEvent event, String key, Set<String> ids) {
