@@ -6,6 +6,8 @@
 #                                           outbox-relay: backlog drain rate and commit-to-Kafka latency
 #   benchmarks/run.sh publisher-load [N]    publisher-service vs Soketi's ceiling, the naive baseline, a 20 ms stand-in
 #   benchmarks/run.sh faults [fault...]     the fault matrix: the pipeline as processes under kills and outages
+#   benchmarks/run.sh scale-out [throughput|kills]
+#                                           three of each on 6 partitions: drain rate per instance count, and kills
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -25,5 +27,8 @@ case "$what" in
   faults)
     ./mvnw -q -B -DskipTests -Dspotless.check.skip=true package -pl outbox-relay,router-service,publisher-service -am >&2
     exec java -Xmx2g ${jvm[@]+"${jvm[@]}"} -cp "$cp" io.switchboard.bench.FaultMatrixHarness "$@" ;;
-  *) echo "usage: benchmarks/run.sh jmh|router-load|relay-load|publisher-load|faults [args]" >&2; exit 2 ;;
+  scale-out)
+    ./mvnw -q -B -DskipTests -Dspotless.check.skip=true package -pl outbox-relay,router-service,publisher-service -am >&2
+    exec java -Xmx2g ${jvm[@]+"${jvm[@]}"} -cp "$cp" io.switchboard.bench.ScaleOutHarness "$@" ;;
+  *) echo "usage: benchmarks/run.sh jmh|router-load|relay-load|publisher-load|faults|scale-out [args]" >&2; exit 2 ;;
 esac

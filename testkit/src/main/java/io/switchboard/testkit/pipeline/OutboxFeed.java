@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
@@ -23,11 +24,13 @@ public final class OutboxFeed {
 
     private final String jdbcUrl;
     private final String table;
+    private final String insertSql;
     private Connection connection;
 
     public OutboxFeed(String jdbcUrl, String table) {
         this.jdbcUrl = jdbcUrl;
         this.table = table;
+        this.insertSql = "INSERT INTO " + table + INSERT_COLUMNS;
     }
 
     /**
@@ -53,6 +56,103 @@ public final class OutboxFeed {
         return written;
     }
 
+    /**
+     * As {@link #write}, from {@code writers} connections at once (one commit per row still): writer {@code w} owns
+     * the aggregates {@code a} with {@code a % writers == w}, so each aggregate's rows are written in order by one
+     * writer, and writes {@code rate / writers} of the rows a second. One connection commits a few thousand rows a
+     * second at most; the scale-out harness needs more.
+     */
+    public List<Row> write(String prefix, int aggregates, int rate, Duration duration, int writers)
+            throws InterruptedException {
+        if (writers <= 1) {
+            return write(prefix, aggregates, rate, duration);
+        }
+        List<Row> all = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        Throwable[] failure = new Throwable[1];
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            Thread thread = new Thread(
+                    () -> {
+                        OutboxFeed own = new OutboxFeed(jdbcUrl, table);
+                        try {
+                            all.addAll(own.writeShare(prefix, aggregates, rate, duration, writer, writers));
+                        } catch (Throwable e) {
+                            failure[0] = e;
+                        } finally {
+                            own.close();
+                        }
+                    },
+                    "outbox-writer-" + w);
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        if (failure[0] != null) {
+            throw new IllegalStateException("an outbox writer failed", failure[0]);
+        }
+        return List.copyOf(all);
+    }
+
+    private List<Row> writeShare(String prefix, int aggregates, int rate, Duration duration, int writer, int writers)
+            throws InterruptedException {
+        List<Row> written = new ArrayList<>();
+        List<Integer> mine = new ArrayList<>();
+        for (int a = writer; a < aggregates; a += writers) {
+            mine.add(a);
+        }
+        int[] next = new int[aggregates];
+        double share = (double) rate * mine.size() / aggregates;
+        long total = Math.round(share * duration.toSeconds());
+        long start = System.nanoTime();
+        for (long i = 0; i < total; i++) {
+            long due = start + (long) (i * 1e9 / share);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            int a = mine.get((int) (i % mine.size()));
+            Row row = new Row(prefix + "-" + a, next[a]++, UUID.randomUUID().toString());
+            insertUntilCommitted(row);
+            written.add(row);
+        }
+        return written;
+    }
+
+    /**
+     * A backlog: {@code count} rows over {@code aggregates}, written as fast as the database takes them, in batches
+     * of 500 rows per commit (each aggregate's rows in order), for harnesses that measure how fast the pipeline
+     * drains rather than how it follows a steady writer.
+     */
+    public List<Row> writeBacklog(String prefix, int aggregates, int count) throws InterruptedException {
+        List<Row> written = new ArrayList<>();
+        int[] next = new int[aggregates];
+        for (int from = 0; from < count; from += 500) {
+            List<Row> batch = new ArrayList<>();
+            for (int i = from; i < Math.min(count, from + 500); i++) {
+                int a = i % aggregates;
+                batch.add(new Row(prefix + "-" + a, next[a]++, UUID.randomUUID().toString()));
+            }
+            execute(c -> {
+                c.setAutoCommit(false);
+                try (PreparedStatement insert = c.prepareStatement(insertSql)) {
+                    for (Row row : batch) {
+                        bind(insert, row);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                    c.commit();
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            });
+            written.addAll(batch);
+        }
+        return written;
+    }
+
     /** One row of any shape (bad rows), committed. */
     public void insertRaw(String type, String aggregate, String payload, String channels, String headers)
             throws InterruptedException {
@@ -73,25 +173,29 @@ public final class OutboxFeed {
     /** Rows of a run: twenty progress events, then the run's end. */
     static final int RUN = 21;
 
+    private static final String INSERT_COLUMNS = " (event_id, type, source, aggregate_type, aggregate_id, payload)"
+            + " VALUES (?::uuid, ?, 'fault-matrix', 'audit', ?, ?::jsonb) ON CONFLICT (event_id) DO NOTHING";
+
     private void insertUntilCommitted(Row row) throws InterruptedException {
+        execute(c -> {
+            try (PreparedStatement insert = c.prepareStatement(insertSql)) {
+                bind(insert, row);
+                insert.executeUpdate();
+            }
+        });
+    }
+
+    private static void bind(PreparedStatement insert, Row row) throws SQLException {
         boolean end = row.seq() % RUN == RUN - 1;
         String ids = "\"audit_id\":\"" + row.aggregate() + "\",\"fiche_id\":\"" + row.aggregate() + "-f\",\"seq\":"
                 + row.seq();
         String payload = end
                 ? "{" + ids + ",\"status\":\"completed\",\"score_percentage\":\"86\"}"
                 : "{" + ids + ",\"status\":\"in_progress\",\"progress_percentage\":" + (row.seq() % RUN) * 5 + "}";
-        execute(c -> {
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + table
-                    + " (event_id, type, source, aggregate_type, aggregate_id, payload)"
-                    + " VALUES (?::uuid, ?, 'fault-matrix', 'audit', ?, ?::jsonb)"
-                    + " ON CONFLICT (event_id) DO NOTHING")) {
-                insert.setString(1, row.eventId());
-                insert.setString(2, end ? "audit.completed" : "audit.progress");
-                insert.setString(3, row.aggregate());
-                insert.setString(4, payload);
-                insert.executeUpdate();
-            }
-        });
+        insert.setString(1, row.eventId());
+        insert.setString(2, end ? "audit.completed" : "audit.progress");
+        insert.setString(3, row.aggregate());
+        insert.setString(4, payload);
     }
 
     private interface Work {

@@ -12,8 +12,12 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -22,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -121,6 +126,27 @@ public final class Pipeline implements AutoCloseable {
 
     private final Map<String, String> consumerEnv;
     private boolean classDataSharing;
+    private int relays = 1;
+    private int routers = 1;
+    private int publishers = 1;
+    private int partitions;
+    private final Map<String, Map<String, String>> envOfRole = new LinkedHashMap<>();
+
+    /**
+     * How many instances of each service start: the relays take turns on the outbox lock (one active), the routers
+     * and the publishers share their topics' partitions in their consumer groups; and how many partitions the
+     * services create their topics with (0: the services' default). Before start().
+     */
+    public Pipeline instances(int relays, int routers, int publishers, int partitions) {
+        if (relays < 1 || routers < 1 || publishers < 1 || partitions < 0) {
+            throw new IllegalArgumentException("at least one instance of each service, and partitions >= 0");
+        }
+        this.relays = relays;
+        this.routers = routers;
+        this.publishers = publishers;
+        this.partitions = partitions;
+        return this;
+    }
 
     /** Starts the services from class data sharing archives (ServiceProcess.withClassDataSharing); before start(). */
     public Pipeline classDataSharing(boolean on) {
@@ -169,13 +195,19 @@ public final class Pipeline implements AutoCloseable {
         return services.get(name);
     }
 
-    /** Starts the broker and the relay, the router and the publisher, and waits until they are healthy. */
+    /**
+     * Starts the broker and the relay, the router and the publisher (as many of each as {@link #instances} says:
+     * {@code relay}, {@code relay-2}, ...), and waits until they are healthy.
+     */
     public void start() throws Exception {
         broker.start();
         Map<String, String> common = new LinkedHashMap<>();
         common.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrap());
         common.put("REDIS_URL", "redis://127.0.0.1:6379");
         common.put("SCHEMA_REGISTRY_URL", registry.url());
+        if (partitions > 0) {
+            common.put("SWITCHBOARD_TOPICS_PARTITIONS", Integer.toString(partitions));
+        }
         Map<String, String> relay = new LinkedHashMap<>(common);
         relay.put("DATABASE_URL", database);
         relay.put("SWITCHBOARD_OUTBOX_TABLE", TABLE);
@@ -188,30 +220,71 @@ public final class Pipeline implements AutoCloseable {
         publisher.put("PUSHER_HOST", "127.0.0.1");
         publisher.put("PUSHER_PORT", Integer.toString(sink.port()));
         publisher.put("PUSHER_SCHEME", "http");
-        add("relay", "outbox-relay", "RELAY_PORT", relay);
-        add("router", "router-service", "ROUTER_PORT", consumers);
-        add("router-2", "router-service", "ROUTER_PORT", consumers);
-        add("publisher", "publisher-service", "PUBLISHER_PORT", publisher);
-        for (String name : List.of("relay", "router", "publisher")) {
+        envOfRole.put("relay", relay);
+        envOfRole.put("router", consumers);
+        envOfRole.put("publisher", publisher);
+        List<String> starting = new ArrayList<>();
+        for (int i = 0; i < relays; i++) {
+            starting.add(addInstance("relay").name());
+        }
+        for (int i = 0; i < routers; i++) {
+            starting.add(addInstance("router").name());
+        }
+        for (int i = 0; i < publishers; i++) {
+            starting.add(addInstance("publisher").name());
+        }
+        if (routers == 1) {
+            addInstance("router"); // router-2, for a takeover, started on demand
+        }
+        for (String name : starting) {
             services.get(name).start();
         }
-        for (String name : List.of("relay", "router", "publisher")) {
+        for (String name : starting) {
             services.get(name).awaitHealthy(Duration.ofMinutes(3));
         }
         deadLetters = new DeadLetterReader(broker.bootstrap(), "realtime.events.dlq", "realtime.publish.dlq");
     }
 
-    private void add(String name, String module, String portVariable, Map<String, String> env) throws IOException {
+    /**
+     * One more instance of {@code role} (relay, router or publisher), named {@code role} for the first and
+     * {@code role-N} after, configured as the others; not started. After start().
+     */
+    public synchronized ServiceProcess addInstance(String role) throws IOException {
+        Map<String, String> env = envOfRole.get(role);
+        if (env == null) {
+            throw new IllegalArgumentException("no role " + role + " (relay, router, publisher), or not started");
+        }
+        int n = instances(role).size() + 1;
+        String name = n == 1 ? role : role + "-" + n;
+        String module = switch (role) {
+            case "relay" -> "outbox-relay";
+            case "router" -> "router-service";
+            default -> "publisher-service";
+        };
+        String portVariable = switch (role) {
+            case "relay" -> "RELAY_PORT";
+            case "router" -> "ROUTER_PORT";
+            default -> "PUBLISHER_PORT";
+        };
         int port = freePort();
         Map<String, String> own = new LinkedHashMap<>(env);
         own.put(portVariable, Integer.toString(port));
         ServiceProcess service = new ServiceProcess(name, ServiceProcess.jar(root, module), own, port, work, List.of());
         try {
-            services.put(name, classDataSharing ? service.withClassDataSharing() : service);
+            service = classDataSharing ? service.withClassDataSharing() : service;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while training " + name + "'s class data sharing archive", e);
         }
+        services.put(name, service);
+        return service;
+    }
+
+    /** The instances of a role that were added, started or not: {@code router}, {@code router-2}, ... */
+    public synchronized List<ServiceProcess> instances(String role) {
+        return services.values().stream()
+                .filter(s -> s.name().equals(role) || s.name().matches(Pattern.quote(role) + "-\\d+"))
+                .toList();
     }
 
     /**
@@ -227,6 +300,24 @@ public final class Pipeline implements AutoCloseable {
     /** As above, with {@code prepare} run before the phase's first row. */
     public PhaseResult phase(
             String name, Fault prepare, Fault fault, int rate, int seconds, int faultAt, Duration drain)
+            throws Exception {
+        return phase(name, prepare, fault, rate, seconds, faultAt, drain, 50, 1);
+    }
+
+    /**
+     * As above, over {@code aggregates} aggregates written by {@code writers} connections at once (each aggregate
+     * by one of them, in order).
+     */
+    public PhaseResult phase(
+            String name,
+            Fault prepare,
+            Fault fault,
+            int rate,
+            int seconds,
+            int faultAt,
+            Duration drain,
+            int aggregates,
+            int writers)
             throws Exception {
         prepare.inject();
         String prefix = name + "-" + UUID.randomUUID().toString().substring(0, 6);
@@ -244,7 +335,7 @@ public final class Pipeline implements AutoCloseable {
                 },
                 "fault-" + name);
         injector.start();
-        List<OutboxFeed.Row> rows = feed.write(prefix, 50, rate, Duration.ofSeconds(seconds));
+        List<OutboxFeed.Row> rows = feed.write(prefix, aggregates, rate, Duration.ofSeconds(seconds), writers);
         injector.join();
         if (failure[0] != null) {
             throw new IllegalStateException("fault " + name + " could not be injected", failure[0]);
@@ -259,18 +350,44 @@ public final class Pipeline implements AutoCloseable {
         }
         // late duplicates, if any, arrive now: the pipeline stays as it is for 3 s before the count
         await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
-        ServiceProcess publisher = services.get("publisher");
-        boolean crashed = publisher.killedNanos() >= startNanos;
+        // a publisher killed in the phase: what Pusher accepted from it and it had not recorded may repeat once,
+        // from its own restart or from the instance that took its partitions over
+        long crash = -1;
+        long replaced = -1;
+        for (ServiceProcess publisher : instances("publisher")) {
+            if (publisher.killedNanos() >= startNanos && (crash < 0 || publisher.killedNanos() < crash)) {
+                crash = publisher.killedNanos();
+                replaced = Math.max(publisher.killedNanos(), publisher.startedNanos());
+            }
+        }
         return new PhaseResult(
                 name,
                 rows.size(),
-                ledger.count(
-                        expected,
-                        prefix,
-                        startNanos,
-                        crashed ? publisher.killedNanos() : -1,
-                        crashed ? publisher.startedNanos() : -1),
+                ledger.count(expected, prefix, startNanos, crash, replaced),
                 deadLetters.since(startMillis));
+    }
+
+    /** The sink's record of what Pusher accepted. */
+    public SinkLedger ledger() {
+        return ledger;
+    }
+
+    /** Writes a backlog of {@code count} rows (see {@link OutboxFeed#writeBacklog}). */
+    public List<OutboxFeed.Row> writeBacklog(String prefix, int aggregates, int count) throws InterruptedException {
+        return feed.writeBacklog(prefix, aggregates, count);
+    }
+
+    /** Waits until the relay has sent every outbox row (the table is empty: it deletes what Kafka acknowledged). */
+    public void awaitOutboxEmpty(Duration timeout) {
+        await("the relay empties the outbox")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    try (Connection c = DriverManager.getConnection(database);
+                            ResultSet count = c.createStatement().executeQuery("SELECT count(*) FROM " + TABLE)) {
+                        return count.next() && count.getLong(1) == 0;
+                    }
+                });
     }
 
     // --- faults ----------------------------------------------------------------------------------------------
@@ -285,7 +402,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** Before a takeover: a second router joins the group. */
     public void startSecondRouter() throws Exception {
-        ServiceProcess second = services.get("router-2");
+        ServiceProcess second = services.containsKey("router-2") ? services.get("router-2") : addInstance("router");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
             int alone = await("the router group is stable")
                     .atMost(Duration.ofMinutes(1))

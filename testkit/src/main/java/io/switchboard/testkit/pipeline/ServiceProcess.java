@@ -167,6 +167,25 @@ public final class ServiceProcess implements AutoCloseable {
         return killedNanos;
     }
 
+    /**
+     * The CPU time the process has used (user + system) in seconds, read from {@code /proc/<pid>/stat}; 0 when it
+     * is not running. Linux only, as the harnesses that read it.
+     */
+    public synchronized double cpuSeconds() {
+        if (process == null || !process.isAlive()) {
+            return 0;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            // the fields after the command name, which is in parentheses and may hold spaces
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
+            return ticks / 100.0; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return 0; // it exited meanwhile
+        }
+    }
+
     public synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }

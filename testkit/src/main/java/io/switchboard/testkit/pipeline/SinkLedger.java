@@ -63,6 +63,16 @@ public final class SinkLedger {
         return seen.size();
     }
 
+    /** When the sink accepted each pair of the aggregates named {@code prefix-…} (System.nanoTime), in order. */
+    public synchronized long[] acceptedNanos(String prefix) {
+        refresh();
+        return accepted.stream()
+                .filter(a -> a.aggregate().startsWith(prefix + "-"))
+                .mapToLong(Accepted::nanos)
+                .sorted()
+                .toArray();
+    }
+
     /** The counts for the aggregates named {@code prefix-…}; silences are measured from {@code fromNanos}. */
     public synchronized Counts count(Set<String> expected, String prefix, long fromNanos) {
         return count(expected, prefix, fromNanos, -1, -1);

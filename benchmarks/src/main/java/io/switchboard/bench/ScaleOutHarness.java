@@ -1,0 +1,205 @@
+package io.switchboard.bench;
+
+import io.switchboard.testkit.ProjectRoot;
+import io.switchboard.testkit.pipeline.GroupWatch;
+import io.switchboard.testkit.pipeline.OutboxFeed;
+import io.switchboard.testkit.pipeline.Pipeline;
+import io.switchboard.testkit.pipeline.ServiceProcess;
+import io.switchboard.testkit.pipeline.SinkLedger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+
+/**
+ * Scale-out on Kafka (issue 17, docs/scaling.md): the pipeline as separate processes, {@code -Dpartitions} (6)
+ * partitions per topic, Redis shared by the routers' progress guard and the publishers' dedupe, the Pusher
+ * stand-in recording every accepted (event, channel). Two scenarios, both by default, or the ones named:
+ *
+ * <ul>
+ *   <li>{@code throughput}: for 1, 2 and 3 routers and publishers, a backlog of {@code -Dbacklog} (40,000) outbox
+ *       rows relayed onto realtime.events while no consumer runs, then drained by that many of each; the rate is
+ *       taken between the 10th and the 90th percentile of the sink's acceptances (start-up and tail left out), with
+ *       the CPU the machine and each service used in that window.
+ *   <li>{@code kills}: three relays (one active), three routers, three publishers; {@code -Drate} (2,000) rows a
+ *       second over {@code -Daggregates} (600) aggregates from {@code -Dwriters} (4) connections for
+ *       {@code -Dseconds} (120); {@code -DkillAt} (40) seconds in, kill -9 one router and one publisher; 40 s later
+ *       start a fourth of each. Lost, duplicated, out of order per aggregate, the longest wait of an aggregate, and
+ *       every rebalance of both groups.
+ * </ul>
+ *
+ * It exits 1 when the kills scenario lost, reordered, or duplicated a pair that the publisher's kill does not
+ * explain.
+ */
+public final class ScaleOutHarness {
+
+    private static final String ROUTERS = "switchboard-router";
+    private static final String PUBLISHERS = "switchboard-publisher";
+
+    private ScaleOutHarness() {}
+
+    public static void main(String[] args) throws Exception {
+        List<String> scenarios = args.length == 0 ? List.of("throughput", "kills") : List.of(args);
+        int partitions = Integer.getInteger("partitions", 6);
+        Path root = ProjectRoot.path();
+        Path work = root.resolve("benchmarks/target/scale-out-" + Instant.now().toEpochMilli());
+        List<String> report = new ArrayList<>();
+        boolean broken = false;
+        try (Pipeline pipeline = new Pipeline(
+                        root,
+                        work,
+                        System.getProperty("databaseUrl", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"))
+                .instances(3, 3, 3, partitions)) {
+            pipeline.start();
+            System.out.println(
+                    "pipeline up: 3 relays, 3 routers, 3 publishers, " + partitions + " partitions; logs in " + work);
+            try (CpuSampler cpu = new CpuSampler(
+                    () -> Stream.concat(pipeline.instances("router").stream(), pipeline.instances("publisher").stream())
+                            .toList())) {
+                if (scenarios.contains("throughput")) {
+                    report.addAll(throughput(pipeline, cpu));
+                }
+                if (scenarios.contains("kills")) {
+                    List<String> kills = new ArrayList<>();
+                    broken = kills(pipeline, kills);
+                    report.addAll(kills);
+                }
+            }
+        }
+        Files.write(work.resolve("results.md"), report, StandardCharsets.UTF_8);
+        System.out.println("results in " + work.resolve("results.md"));
+        System.exit(broken ? 1 : 0);
+    }
+
+    /** Drains the same backlog with 1, 2 and 3 routers and publishers. */
+    private static List<String> throughput(Pipeline pipeline, CpuSampler cpu) throws Exception {
+        int backlog = Integer.getInteger("backlog", 40_000);
+        int aggregates = Integer.getInteger("aggregates", 600);
+        List<String> table = new ArrayList<>();
+        table.add("| routers + publishers | events/s | pairs/s | × one of each | machine CPU busy"
+                + " | router CPU µs/event | publisher CPU µs/event |");
+        table.add("|---|---|---|---|---|---|---|");
+        System.out.println(table.get(0));
+        double one = 0;
+        for (int n = 1; n <= 3; n++) {
+            for (ServiceProcess s : consumers(pipeline)) {
+                s.stop();
+            }
+            String prefix = "drain" + n + "-" + UUID.randomUUID().toString().substring(0, 6);
+            List<OutboxFeed.Row> rows = pipeline.writeBacklog(prefix, aggregates, backlog);
+            pipeline.awaitOutboxEmpty(Duration.ofMinutes(5));
+            Set<String> expected = SinkLedger.expectedPairs(rows);
+            List<ServiceProcess> started = new ArrayList<>();
+            started.addAll(pipeline.instances("router").subList(0, n));
+            started.addAll(pipeline.instances("publisher").subList(0, n));
+            for (ServiceProcess s : started) {
+                s.start();
+            }
+            Awaitility.await("drain with " + n)
+                    .atMost(Duration.ofMinutes(10))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> pipeline.ledger().deliveredOf(expected) == expected.size());
+            long[] accepted = pipeline.ledger().acceptedNanos(prefix);
+            long from = accepted[accepted.length / 10];
+            long to = accepted[accepted.length * 9 / 10];
+            double pairsPerSecond = (accepted.length * 0.8) / ((to - from) / 1e9);
+            double eventsPerSecond = pairsPerSecond / 2; // each event reaches two channels
+            CpuSampler.Window used = cpu.between(from, to);
+            double events = eventsPerSecond * (to - from) / 1e9;
+            double routerCpu = sum(used.serviceSeconds(), "router") / events * 1e6;
+            double publisherCpu = sum(used.serviceSeconds(), "publisher") / events * 1e6;
+            if (n == 1) {
+                one = eventsPerSecond;
+            }
+            String line = String.format(
+                    "| %d + %d | %,.0f | %,.0f | %.2f | %.0f%% | %.0f | %.0f |",
+                    n,
+                    n,
+                    eventsPerSecond,
+                    pairsPerSecond,
+                    eventsPerSecond / one,
+                    used.machineBusy() * 100,
+                    routerCpu,
+                    publisherCpu);
+            System.out.println(line);
+            table.add(line);
+        }
+        // the kills scenario starts from three of each
+        for (ServiceProcess s : consumers(pipeline)) {
+            if (!s.isAlive()) {
+                s.start();
+            }
+        }
+        for (ServiceProcess s : consumers(pipeline)) {
+            s.awaitHealthy(Duration.ofMinutes(3));
+        }
+        return table;
+    }
+
+    /** Three of each under a steady writer; one router and one publisher killed, a fourth of each started later. */
+    private static boolean kills(Pipeline pipeline, List<String> report) throws Exception {
+        int rate = Integer.getInteger("rate", 2000);
+        int seconds = Integer.getInteger("seconds", 120);
+        int aggregates = Integer.getInteger("aggregates", 600);
+        int writers = Integer.getInteger("writers", 4);
+        int killAt = Integer.getInteger("killAt", 40);
+        Pipeline.PhaseResult result;
+        try (GroupWatch groups = new GroupWatch(pipeline.broker().bootstrap(), List.of(ROUTERS, PUBLISHERS))) {
+            result = pipeline.phase(
+                    "kills",
+                    () -> {},
+                    () -> {
+                        pipeline.service("router-2").kill9();
+                        pipeline.service("publisher-2").kill9();
+                        System.out.println("killed router-2 and publisher-2 (kill -9)");
+                        Thread.sleep(40_000);
+                        ServiceProcess router = pipeline.addInstance("router");
+                        ServiceProcess publisher = pipeline.addInstance("publisher");
+                        router.start();
+                        publisher.start();
+                        router.awaitHealthy(Duration.ofMinutes(3));
+                        publisher.awaitHealthy(Duration.ofMinutes(3));
+                        System.out.println("started " + router.name() + " and " + publisher.name());
+                    },
+                    rate,
+                    seconds,
+                    killAt,
+                    Duration.ofMinutes(5),
+                    aggregates,
+                    writers);
+            report.add("");
+            report.add(Pipeline.PhaseResult.header());
+            report.add(result.toString());
+            report.add("");
+            report.add(String.format(
+                    "longest rebalance: routers %.1f s, publishers %.1f s",
+                    groups.longest(ROUTERS), groups.longest(PUBLISHERS)));
+            for (GroupWatch.Rebalance r : groups.rebalances()) {
+                report.add("- " + r);
+            }
+        }
+        report.forEach(System.out::println);
+        SinkLedger.Counts c = result.counts();
+        return c.lost() + c.outOfOrder() > 0 || !result.duplicatesOnlyFromACrash();
+    }
+
+    private static List<ServiceProcess> consumers(Pipeline pipeline) {
+        return Stream.concat(pipeline.instances("router").stream(), pipeline.instances("publisher").stream())
+                .toList();
+    }
+
+    private static double sum(Map<String, Double> seconds, String role) {
+        return seconds.entrySet().stream()
+                .filter(e -> e.getKey().equals(role) || e.getKey().startsWith(role + "-"))
+                .mapToDouble(Map.Entry::getValue)
+                .sum();
+    }
+}
