@@ -2,7 +2,6 @@ package io.switchboard.bench;
 
 import io.switchboard.testkit.ProjectRoot;
 import io.switchboard.testkit.pipeline.GroupWatch;
-import io.switchboard.testkit.pipeline.OutboxFeed;
 import io.switchboard.testkit.pipeline.Pipeline;
 import io.switchboard.testkit.pipeline.ServiceProcess;
 import io.switchboard.testkit.pipeline.SinkLedger;
@@ -25,10 +24,11 @@ import org.awaitility.Awaitility;
  * stand-in recording every accepted (event, channel). Two scenarios, both by default, or the ones named:
  *
  * <ul>
- *   <li>{@code throughput}: for 1, 2 and 3 routers and publishers, a backlog of {@code -Dbacklog} (40,000) outbox
- *       rows relayed onto realtime.events while no consumer runs, then drained by that many of each; the rate is
- *       taken between the 10th and the 90th percentile of the sink's acceptances (start-up and tail left out), with
- *       the CPU the machine and each service used in that window.
+ *   <li>{@code throughput}: for 1, 2 and 3 routers and publishers (the others stopped), a burst of
+ *       {@code -Dburst} (40,000) events produced straight onto realtime.events (faster than any consumer drains
+ *       it: the relay is one active instance by design and measured by relay-load), after a warm-up burst a quarter
+ *       that size; the rate is taken between the 10th and the 90th percentile of the sink's acceptances (start and
+ *       tail left out), with the CPU the machine and each service used in that window.
  *   <li>{@code kills}: three relays (one active), three routers, three publishers; {@code -Drate} (2,000) rows a
  *       second over {@code -Daggregates} (600) aggregates from {@code -Dwriters} (4) connections for
  *       {@code -Dseconds} (120); {@code -DkillAt} (40) seconds in, kill -9 one router and one publisher; 40 s later
@@ -79,9 +79,9 @@ public final class ScaleOutHarness {
         System.exit(broken ? 1 : 0);
     }
 
-    /** Drains the same backlog with 1, 2 and 3 routers and publishers. */
+    /** Drains the same burst with 1, 2 and 3 routers and publishers, each set warmed up by a burst first. */
     private static List<String> throughput(Pipeline pipeline, CpuSampler cpu) throws Exception {
-        int backlog = Integer.getInteger("backlog", 40_000);
+        int burst = Integer.getInteger("burst", 40_000);
         int aggregates = Integer.getInteger("aggregates", 600);
         List<String> table = new ArrayList<>();
         table.add("| routers + publishers | events/s | pairs/s | × one of each | machine CPU busy"
@@ -90,30 +90,23 @@ public final class ScaleOutHarness {
         System.out.println(table.get(0));
         double one = 0;
         for (int n = 1; n <= 3; n++) {
-            for (ServiceProcess s : consumers(pipeline)) {
-                s.stop();
+            List<ServiceProcess> routers = pipeline.instances("router");
+            List<ServiceProcess> publishers = pipeline.instances("publisher");
+            for (int i = 0; i < routers.size(); i++) {
+                run(routers.get(i), i < n);
+                run(publishers.get(i), i < n);
             }
-            String prefix = "drain" + n + "-" + UUID.randomUUID().toString().substring(0, 6);
-            List<OutboxFeed.Row> rows = pipeline.writeBacklog(prefix, aggregates, backlog);
-            pipeline.awaitOutboxEmpty(Duration.ofMinutes(5));
-            Set<String> expected = SinkLedger.expectedPairs(rows);
-            List<ServiceProcess> started = new ArrayList<>();
-            started.addAll(pipeline.instances("router").subList(0, n));
-            started.addAll(pipeline.instances("publisher").subList(0, n));
-            for (ServiceProcess s : started) {
-                s.start();
-            }
-            Awaitility.await("drain with " + n)
-                    .atMost(Duration.ofMinutes(10))
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> pipeline.ledger().deliveredOf(expected) == expected.size());
+            // the JIT warm and the groups settled with n members before the measured burst
+            drain(pipeline, "warm" + n, aggregates, burst / 4);
+            String prefix = drain(pipeline, "burst" + n, aggregates, burst);
             long[] accepted = pipeline.ledger().acceptedNanos(prefix);
             long from = accepted[accepted.length / 10];
             long to = accepted[accepted.length * 9 / 10];
-            double pairsPerSecond = (accepted.length * 0.8) / ((to - from) / 1e9);
+            double seconds = (to - from) / 1e9;
+            double pairsPerSecond = (accepted.length * 0.8) / seconds;
             double eventsPerSecond = pairsPerSecond / 2; // each event reaches two channels
             CpuSampler.Window used = cpu.between(from, to);
-            double events = eventsPerSecond * (to - from) / 1e9;
+            double events = eventsPerSecond * seconds;
             double routerCpu = sum(used.serviceSeconds(), "router") / events * 1e6;
             double publisherCpu = sum(used.serviceSeconds(), "publisher") / events * 1e6;
             if (n == 1) {
@@ -132,16 +125,28 @@ public final class ScaleOutHarness {
             System.out.println(line);
             table.add(line);
         }
-        // the kills scenario starts from three of each
-        for (ServiceProcess s : consumers(pipeline)) {
-            if (!s.isAlive()) {
-                s.start();
-            }
-        }
-        for (ServiceProcess s : consumers(pipeline)) {
-            s.awaitHealthy(Duration.ofMinutes(3));
-        }
         return table;
+    }
+
+    /** Starts or stops one instance (SIGTERM: it leaves its group), and waits until a started one is healthy. */
+    private static void run(ServiceProcess service, boolean on) throws Exception {
+        if (on && !service.isAlive()) {
+            service.start();
+            service.awaitHealthy(Duration.ofMinutes(3));
+        } else if (!on && service.isAlive()) {
+            service.stop();
+        }
+    }
+
+    /** A burst of {@code count} events produced onto realtime.events, waited for until every pair arrived. */
+    private static String drain(Pipeline pipeline, String name, int aggregates, int count) {
+        String prefix = name + "-" + UUID.randomUUID().toString().substring(0, 6);
+        Set<String> expected = SinkLedger.expectedPairs(pipeline.produceBurst(prefix, aggregates, count));
+        Awaitility.await(name + " drained")
+                .atMost(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> pipeline.ledger().deliveredOf(expected) == expected.size());
+        return prefix;
     }
 
     /** Three of each under a steady writer; one router and one publisher killed, a fourth of each started later. */
@@ -189,11 +194,6 @@ public final class ScaleOutHarness {
         report.forEach(System.out::println);
         SinkLedger.Counts c = result.counts();
         return c.lost() + c.outOfOrder() > 0 || !result.duplicatesOnlyFromACrash();
-    }
-
-    private static List<ServiceProcess> consumers(Pipeline pipeline) {
-        return Stream.concat(pipeline.instances("router").stream(), pipeline.instances("publisher").stream())
-                .toList();
     }
 
     private static double sum(Map<String, Double> seconds, String role) {

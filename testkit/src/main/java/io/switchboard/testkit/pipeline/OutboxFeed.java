@@ -121,38 +121,6 @@ public final class OutboxFeed {
         return written;
     }
 
-    /**
-     * A backlog: {@code count} rows over {@code aggregates}, written as fast as the database takes them, in batches
-     * of 500 rows per commit (each aggregate's rows in order), for harnesses that measure how fast the pipeline
-     * drains rather than how it follows a steady writer.
-     */
-    public List<Row> writeBacklog(String prefix, int aggregates, int count) throws InterruptedException {
-        List<Row> written = new ArrayList<>();
-        int[] next = new int[aggregates];
-        for (int from = 0; from < count; from += 500) {
-            List<Row> batch = new ArrayList<>();
-            for (int i = from; i < Math.min(count, from + 500); i++) {
-                int a = i % aggregates;
-                batch.add(new Row(prefix + "-" + a, next[a]++, UUID.randomUUID().toString()));
-            }
-            execute(c -> {
-                c.setAutoCommit(false);
-                try (PreparedStatement insert = c.prepareStatement(insertSql)) {
-                    for (Row row : batch) {
-                        bind(insert, row);
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
-                    c.commit();
-                } finally {
-                    c.setAutoCommit(true);
-                }
-            });
-            written.addAll(batch);
-        }
-        return written;
-    }
-
     /** One row of any shape (bad rows), committed. */
     public void insertRaw(String type, String aggregate, String payload, String channels, String headers)
             throws InterruptedException {
@@ -186,16 +154,25 @@ public final class OutboxFeed {
     }
 
     private static void bind(PreparedStatement insert, Row row) throws SQLException {
+        insert.setString(1, row.eventId());
+        insert.setString(2, typeOf(row));
+        insert.setString(3, row.aggregate());
+        insert.setString(4, payloadOf(row));
+    }
+
+    /** The row's event type: a run's twenty progress events, then its end. */
+    public static String typeOf(Row row) {
+        return row.seq() % RUN == RUN - 1 ? "audit.completed" : "audit.progress";
+    }
+
+    /** The row's payload, seed 002's audit shape with the row's sequence number. */
+    public static String payloadOf(Row row) {
         boolean end = row.seq() % RUN == RUN - 1;
         String ids = "\"audit_id\":\"" + row.aggregate() + "\",\"fiche_id\":\"" + row.aggregate() + "-f\",\"seq\":"
                 + row.seq();
-        String payload = end
+        return end
                 ? "{" + ids + ",\"status\":\"completed\",\"score_percentage\":\"86\"}"
                 : "{" + ids + ",\"status\":\"in_progress\",\"progress_percentage\":" + (row.seq() % RUN) * 5 + "}";
-        insert.setString(1, row.eventId());
-        insert.setString(2, end ? "audit.completed" : "audit.progress");
-        insert.setString(3, row.aggregate());
-        insert.setString(4, payload);
     }
 
     private interface Work {

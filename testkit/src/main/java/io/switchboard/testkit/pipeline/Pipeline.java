@@ -12,9 +12,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -372,22 +369,50 @@ public final class Pipeline implements AutoCloseable {
         return ledger;
     }
 
-    /** Writes a backlog of {@code count} rows (see {@link OutboxFeed#writeBacklog}). */
-    public List<OutboxFeed.Row> writeBacklog(String prefix, int aggregates, int count) throws InterruptedException {
-        return feed.writeBacklog(prefix, aggregates, count);
-    }
-
-    /** Waits until the relay has sent every outbox row (the table is empty: it deletes what Kafka acknowledged). */
-    public void awaitOutboxEmpty(Duration timeout) {
-        await("the relay empties the outbox")
-                .atMost(timeout)
-                .pollInterval(Duration.ofMillis(250))
-                .until(() -> {
-                    try (Connection c = DriverManager.getConnection(database);
-                            ResultSet count = c.createStatement().executeQuery("SELECT count(*) FROM " + TABLE)) {
-                        return count.next() && count.getLong(1) == 0;
-                    }
-                });
+    /**
+     * {@code count} events of the feed's shape over {@code aggregates}, produced straight onto realtime.events as
+     * the relay would write them (Avro through the registry, keyed by aggregate), as fast as the broker takes them:
+     * a burst that keeps the routers and the publishers saturated, to measure how fast they drain, not the relay.
+     */
+    public List<OutboxFeed.Row> produceBurst(String prefix, int aggregates, int count) {
+        AvroSerializer<RealtimeEvent> avro = new AvroSerializer<>(SchemaRegistry.forUrl(registry.url()));
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class,
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true);
+        List<OutboxFeed.Row> rows = new ArrayList<>();
+        int[] next = new int[aggregates];
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
+            for (int i = 0; i < count; i++) {
+                int a = i % aggregates;
+                OutboxFeed.Row row = new OutboxFeed.Row(
+                        prefix + "-" + a, next[a]++, UUID.randomUUID().toString());
+                RealtimeEvent event = RealtimeEvent.newBuilder()
+                        .setEventId(row.eventId())
+                        .setType(OutboxFeed.typeOf(row))
+                        .setOccurredAt(Instant.now())
+                        .setSource("scale-out")
+                        .setAggregateType("audit")
+                        .setAggregateId(row.aggregate())
+                        .setPayload(OutboxFeed.payloadOf(row))
+                        .setChannels(null)
+                        .setSocketId(null)
+                        .setHeaders(Map.of())
+                        .build();
+                producer.send(new ProducerRecord<>(
+                        "realtime.events", row.aggregate(), avro.serialize("realtime.events", event)));
+                rows.add(row);
+            }
+            producer.flush();
+        }
+        return rows;
     }
 
     // --- faults ----------------------------------------------------------------------------------------------
