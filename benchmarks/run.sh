@@ -6,6 +6,7 @@
 #                                           outbox-relay: backlog drain rate and commit-to-Kafka latency
 #   benchmarks/run.sh publisher-load [N]    publisher-service vs Soketi's ceiling, the naive baseline, a 20 ms stand-in
 #   benchmarks/run.sh faults [fault...]     the fault matrix: the pipeline as processes under kills and outages
+#   benchmarks/run.sh latency                commit to pusher-js on Soketi: cold, warm at 1,000 and at 100 rows/s
 #   benchmarks/run.sh scale-out [throughput|kills]
 #                                           three of each on 6 partitions: drain rate per instance count, and kills
 set -euo pipefail
@@ -27,8 +28,12 @@ case "$what" in
   faults)
     ./mvnw -q -B -DskipTests -Dspotless.check.skip=true package -pl outbox-relay,router-service,publisher-service -am >&2
     exec java -Xmx2g ${jvm[@]+"${jvm[@]}"} -cp "$cp" io.switchboard.bench.FaultMatrixHarness "$@" ;;
+  latency)
+    ./mvnw -q -B -DskipTests -Dspotless.check.skip=true package -pl outbox-relay,router-service,publisher-service -am >&2
+    "$root/scripts/soketi.sh" install >&2
+    exec java -Xmx2g ${jvm[@]+"${jvm[@]}"} -cp "$cp" io.switchboard.bench.LatencyHarness "$@" ;;
   scale-out)
     ./mvnw -q -B -DskipTests -Dspotless.check.skip=true package -pl outbox-relay,router-service,publisher-service -am >&2
     exec java -Xmx2g ${jvm[@]+"${jvm[@]}"} -cp "$cp" io.switchboard.bench.ScaleOutHarness "$@" ;;
-  *) echo "usage: benchmarks/run.sh jmh|router-load|relay-load|publisher-load|faults|scale-out [args]" >&2; exit 2 ;;
+  *) echo "usage: benchmarks/run.sh jmh|router-load|relay-load|publisher-load|faults|scale-out|latency [args]" >&2; exit 2 ;;
 esac

@@ -2,7 +2,8 @@
 // A real pusher-js client that subscribes to channels and prints one JSON line per happening:
 //   {"kind":"connected","socket_id":…}
 //   {"kind":"subscribed","channel":…}            presence channels add "data":{"me":{id,info},"members":[…],"count":N}
-//   {"kind":"event","channel":…,"event":…,"data":…}   private-encrypted- channels print the data pusher-js decrypted
+//   {"kind":"event","channel":…,"event":…,"data":…,"at":<epoch ms received>}   private-encrypted- channels print the data
+//                                                    pusher-js decrypted
 //   {"kind":"wire","channel":…,"event":…,"data":…}    private-encrypted- channels only: the event as it arrived on
 //                                                    the socket, before decryption ({"ciphertext","nonce"})
 //   {"kind":"member_added"|"member_removed","channel":…,"data":{"id":…,"info":…}}
@@ -134,7 +135,7 @@ for (const name of channels) {
   }
   channel.bind_global((event, data) => {
     if (event.startsWith('pusher:') || event.startsWith('pusher_internal:')) return;
-    print({ kind: 'event', channel: name, event, data });
+    print({ kind: 'event', channel: name, event, data, at: Date.now() });
   });
 }
 

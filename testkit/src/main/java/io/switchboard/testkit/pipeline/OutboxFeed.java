@@ -19,8 +19,20 @@ import java.util.UUID;
  */
 public final class OutboxFeed {
 
-    /** One row written: its aggregate, its sequence in the aggregate, its event id. */
-    public record Row(String aggregate, int seq, String eventId) {}
+    /**
+     * One row written: its aggregate, its sequence in the aggregate, its event id, and when its commit returned
+     * (epoch millis; 0 for a row not written through the outbox).
+     */
+    public record Row(String aggregate, int seq, String eventId, long committedAtMillis) {
+
+        public Row(String aggregate, int seq, String eventId) {
+            this(aggregate, seq, eventId, 0);
+        }
+
+        Row committedNow() {
+            return new Row(aggregate, seq, eventId, System.currentTimeMillis());
+        }
+    }
 
     private final String jdbcUrl;
     private final String table;
@@ -51,7 +63,7 @@ public final class OutboxFeed {
             int a = (int) (i % aggregates);
             Row row = new Row(prefix + "-" + a, next[a]++, UUID.randomUUID().toString());
             insertUntilCommitted(row);
-            written.add(row);
+            written.add(row.committedNow());
         }
         return written;
     }
@@ -116,7 +128,7 @@ public final class OutboxFeed {
             int a = mine.get((int) (i % mine.size()));
             Row row = new Row(prefix + "-" + a, next[a]++, UUID.randomUUID().toString());
             insertUntilCommitted(row);
-            written.add(row);
+            written.add(row.committedNow());
         }
         return written;
     }

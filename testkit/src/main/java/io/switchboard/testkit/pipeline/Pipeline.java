@@ -145,6 +145,23 @@ public final class Pipeline implements AutoCloseable {
         return this;
     }
 
+    private Map<String, String> pusherTarget;
+
+    /**
+     * The publishers deliver to this Pusher-protocol server (Soketi, say) instead of the stand-in, whose sink then
+     * records nothing. Before start().
+     */
+    public Pipeline pusher(String host, int port, String appId, String key, String secret) {
+        this.pusherTarget = Map.of(
+                "PUSHER_APP_ID", appId,
+                "PUSHER_KEY", key,
+                "PUSHER_SECRET", secret,
+                "PUSHER_HOST", host,
+                "PUSHER_PORT", Integer.toString(port),
+                "PUSHER_SCHEME", "http");
+        return this;
+    }
+
     /** Starts the services from class data sharing archives (ServiceProcess.withClassDataSharing); before start(). */
     public Pipeline classDataSharing(boolean on) {
         this.classDataSharing = on;
@@ -217,6 +234,9 @@ public final class Pipeline implements AutoCloseable {
         publisher.put("PUSHER_HOST", "127.0.0.1");
         publisher.put("PUSHER_PORT", Integer.toString(sink.port()));
         publisher.put("PUSHER_SCHEME", "http");
+        if (pusherTarget != null) {
+            publisher.putAll(pusherTarget);
+        }
         envOfRole.put("relay", relay);
         envOfRole.put("router", consumers);
         envOfRole.put("publisher", publisher);
@@ -362,6 +382,12 @@ public final class Pipeline implements AutoCloseable {
                 rows.size(),
                 ledger.count(expected, prefix, startNanos, crash, replaced),
                 deadLetters.since(startMillis));
+    }
+
+    /** Writes outbox rows at a steady rate, nothing else (see {@link OutboxFeed#write}): the rows committed. */
+    public List<OutboxFeed.Row> write(String prefix, int aggregates, int rate, Duration duration, int writers)
+            throws InterruptedException {
+        return feed.write(prefix, aggregates, rate, duration, writers);
     }
 
     /** The sink's record of what Pusher accepted. */

@@ -1,0 +1,266 @@
+package io.switchboard.bench;
+
+import io.switchboard.schemas.ChannelPublish;
+import io.switchboard.schemas.DeliveryReceipt;
+import io.switchboard.schemas.RealtimeEvent;
+import io.switchboard.schemas.wire.AvroDeserializer;
+import io.switchboard.schemas.wire.SchemaRegistry;
+import io.switchboard.testkit.ChannelAuthStandIn;
+import io.switchboard.testkit.ProjectRoot;
+import io.switchboard.testkit.PusherJsSubscriber;
+import io.switchboard.testkit.Soketi;
+import io.switchboard.testkit.pipeline.OutboxFeed;
+import io.switchboard.testkit.pipeline.Pipeline;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.Awaitility;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Commit to browser (issue 17, docs/benchmarks.md): the pipeline as processes publishing to Soketi, one pusher-js
+ * client subscribed to every channel the rows reach, one commit per row over {@code -Daggregates} (50) aggregates.
+ * Three phases, in this order:
+ *
+ * <ul>
+ *   <li>{@code cold}: from the moment every service reports healthy (they have just started), {@code -Drate} (1,000)
+ *       rows a second for 30 s; latencies also per 5 s since healthy.
+ *   <li>{@code warm-1000}: then 60 s more at the same rate.
+ *   <li>{@code warm-100}: then 60 s at a tenth of it.
+ * </ul>
+ *
+ * Each prints p50, p95, p99 and max from the commit's return to pusher-js's receipt, lost and duplicated pairs, and
+ * where the time went: the commit to the relay's send (realtime.events' record time), to the router's routing
+ * (ChannelPublish.routed_at), to Pusher's acceptance (the ledger's PUBLISHED receipt), to the browser. Every clock
+ * is this machine's.
+ */
+public final class LatencyHarness {
+
+    private record Phase(String name, int rate, int seconds, String prefix) {}
+
+    /** The times of one event's stages, epoch millis. */
+    private static final class Stages {
+        long relayed;
+        long routed;
+        long accepted;
+    }
+
+    private LatencyHarness() {}
+
+    public static void main(String[] args) throws Exception {
+        int rate = Integer.getInteger("rate", 1000);
+        int aggregates = Integer.getInteger("aggregates", 50);
+        Path root = ProjectRoot.path();
+        Path work = root.resolve("benchmarks/target/latency-" + Instant.now().toEpochMilli());
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        List<Phase> phases = List.of(
+                new Phase("cold", rate, Integer.getInteger("coldSeconds", 30), "cold-" + run),
+                new Phase("warm-" + rate, rate, Integer.getInteger("seconds", 60), "warm-" + run),
+                new Phase("warm-" + rate / 10, rate / 10, Integer.getInteger("seconds", 60), "slow-" + run));
+        List<String> channels = new ArrayList<>();
+        for (Phase phase : phases) {
+            for (int a = 0; a < aggregates; a++) {
+                channels.add("private-audit-" + phase.prefix() + "-" + a);
+                channels.add("private-fiche-" + phase.prefix() + "-" + a + "-f");
+            }
+        }
+        Soketi.ensureRunning();
+        List<String> report = new ArrayList<>();
+        try (ChannelAuthStandIn auth = ChannelAuthStandIn.forSoketi(null);
+                PusherJsSubscriber browser = PusherJsSubscriber.start(auth.url(), channels)
+                        .awaitSubscribed(channels, Duration.ofMinutes(2));
+                Pipeline pipeline = new Pipeline(
+                                root,
+                                work,
+                                System.getProperty(
+                                        "databaseUrl", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"))
+                        .pusher("127.0.0.1", Soketi.port(), Soketi.APP_ID, Soketi.KEY, Soketi.SECRET)) {
+            pipeline.start();
+            long healthy = System.currentTimeMillis();
+            System.out.println("pipeline healthy; " + channels.size() + " channels subscribed; logs in " + work);
+            Map<String, List<OutboxFeed.Row>> written = new LinkedHashMap<>();
+            for (Phase phase : phases) {
+                written.put(
+                        phase.name(),
+                        pipeline.write(
+                                phase.prefix(), aggregates, phase.rate(), Duration.ofSeconds(phase.seconds()), 1));
+                System.out.println(phase.name() + " written");
+            }
+            long expected = written.values().stream().mapToLong(List::size).sum() * 2;
+            try {
+                Awaitility.await("every pair reaches the browser")
+                        .atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> browser.events().size() >= expected);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                // what never arrived is counted as lost
+            }
+            Map<String, Stages> stages = stages(pipeline);
+            Map<String, Long> receivedAt = new HashMap<>();
+            Map<String, Integer> times = new HashMap<>();
+            for (PusherJsSubscriber.Message m : browser.events()) {
+                JsonNode data = m.data();
+                String pair = data.path("audit_id").asString() + "#"
+                        + data.path("seq").asInt() + "#" + m.channel();
+                receivedAt.putIfAbsent(pair, m.raw().path("at").asLong());
+                times.merge(pair, 1, Integer::sum);
+            }
+            report.add("| phase | rows/s | commit → browser, ms | lost | dup | commit → relay sent | → routed"
+                    + " | → Pusher accepted | → browser (p50 / p99 ms) |");
+            report.add("|---|---|---|---|---|---|---|---|---|");
+            for (Phase phase : phases) {
+                report.add(row(phase, written.get(phase.name()), receivedAt, times, stages));
+                if (phase.name().equals("cold")) {
+                    report.addAll(coldBuckets(written.get("cold"), receivedAt, healthy));
+                }
+            }
+        }
+        report.forEach(System.out::println);
+        Files.write(work.resolve("results.md"), report, StandardCharsets.UTF_8);
+        System.out.println("results in " + work.resolve("results.md"));
+        System.exit(0);
+    }
+
+    private static String row(
+            Phase phase,
+            List<OutboxFeed.Row> rows,
+            Map<String, Long> receivedAt,
+            Map<String, Integer> times,
+            Map<String, Stages> stages) {
+        List<Long> total = new ArrayList<>();
+        List<Long> relay = new ArrayList<>();
+        List<Long> route = new ArrayList<>();
+        List<Long> accept = new ArrayList<>();
+        List<Long> deliver = new ArrayList<>();
+        long lost = 0;
+        long duplicated = 0;
+        for (OutboxFeed.Row r : rows) {
+            Stages s = stages.get(r.eventId());
+            for (String channel : List.of("private-audit-" + r.aggregate(), "private-fiche-" + r.aggregate() + "-f")) {
+                String pair = r.aggregate() + "#" + r.seq() + "#" + channel;
+                Long at = receivedAt.get(pair);
+                if (at == null) {
+                    lost++;
+                    continue;
+                }
+                duplicated += times.get(pair) - 1;
+                total.add(at - r.committedAtMillis());
+                if (s != null && s.accepted > 0) {
+                    deliver.add(at - s.accepted);
+                }
+            }
+            if (s != null && s.relayed > 0 && s.routed > 0 && s.accepted > 0) {
+                relay.add(s.relayed - r.committedAtMillis());
+                route.add(s.routed - s.relayed);
+                accept.add(s.accepted - s.routed);
+            }
+        }
+        return String.format(
+                "| %s | %d | %s | %d | %d | %s | %s | %s | %s |",
+                phase.name(),
+                phase.rate(),
+                Percentiles.of(total),
+                lost,
+                duplicated,
+                short50And99(relay),
+                short50And99(route),
+                short50And99(accept),
+                short50And99(deliver));
+    }
+
+    private static String short50And99(List<Long> values) {
+        Percentiles p = Percentiles.of(values);
+        return p.p50() + " / " + p.p99();
+    }
+
+    /** The cold phase's latencies per 5 s since every service reported healthy. */
+    private static List<String> coldBuckets(List<OutboxFeed.Row> rows, Map<String, Long> receivedAt, long healthy) {
+        Map<Long, List<Long>> buckets = new java.util.TreeMap<>();
+        for (OutboxFeed.Row r : rows) {
+            for (String channel : List.of("private-audit-" + r.aggregate(), "private-fiche-" + r.aggregate() + "-f")) {
+                Long at = receivedAt.get(r.aggregate() + "#" + r.seq() + "#" + channel);
+                if (at != null) {
+                    long bucket = (r.committedAtMillis() - healthy) / 5000;
+                    buckets.computeIfAbsent(bucket, b -> new ArrayList<>()).add(at - r.committedAtMillis());
+                }
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<Long, List<Long>> b : buckets.entrySet()) {
+            lines.add(String.format(
+                    "| cold, %d–%d s after healthy | | %s | | | | | | |",
+                    b.getKey() * 5, b.getKey() * 5 + 5, Percentiles.of(b.getValue())));
+        }
+        return lines;
+    }
+
+    /** Each event's relay, routing and acceptance times, read back from realtime.events, .publish and the ledger. */
+    private static Map<String, Stages> stages(Pipeline pipeline) {
+        Map<String, Stages> stages = new HashMap<>();
+        SchemaRegistry registry = SchemaRegistry.forUrl(pipeline.registry().url());
+        AvroDeserializer<RealtimeEvent> events = new AvroDeserializer<>(RealtimeEvent.class, registry);
+        AvroDeserializer<ChannelPublish> publishes = new AvroDeserializer<>(ChannelPublish.class, registry);
+        AvroDeserializer<DeliveryReceipt> receipts = new AvroDeserializer<>(DeliveryReceipt.class, registry);
+        String bootstrap = pipeline.broker().bootstrap();
+        readAll(bootstrap, "realtime.events", r -> {
+            RealtimeEvent e = events.deserialize(r.topic(), r.value());
+            stages.computeIfAbsent(e.getEventId(), id -> new Stages()).relayed = r.timestamp();
+        });
+        readAll(bootstrap, "realtime.publish", r -> {
+            ChannelPublish p = publishes.deserialize(r.topic(), r.value());
+            stages.computeIfAbsent(p.getEventId(), id -> new Stages()).routed =
+                    p.getRoutedAt().toEpochMilli();
+        });
+        readAll(bootstrap, "realtime.ledger", r -> {
+            DeliveryReceipt d = receipts.deserialize(r.topic(), r.value());
+            if ("PUBLISHED".equals(d.getOutcome())) {
+                Stages s = stages.computeIfAbsent(d.getEventId(), id -> new Stages());
+                s.accepted = Math.max(s.accepted, d.getSettledAt().toEpochMilli());
+            }
+        });
+        return stages;
+    }
+
+    private static void readAll(String bootstrap, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                5000);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    try {
+                        each.accept(r);
+                    } catch (RuntimeException e) {
+                        // not a record of this run (a bad record of another harness): skipped
+                    }
+                }
+            }
+        }
+    }
+}
