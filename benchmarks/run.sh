@@ -7,6 +7,7 @@
 #   benchmarks/run.sh publisher-load [N]    publisher-service vs Soketi's ceiling, the naive baseline, a 20 ms stand-in
 #   benchmarks/run.sh faults [fault...]     the fault matrix: the pipeline as processes under kills and outages
 #   benchmarks/run.sh latency                commit to pusher-js on Soketi: cold, warm at 1,000 and at 100 rows/s
+#   benchmarks/run.sh soak                   10 min at 5,000 rows/s into Soketi: heap after GC, RSS, pauses, lag, a plot
 #   benchmarks/run.sh scale-out [throughput|kills]
 #                                           three of each on 6 partitions: drain rate per instance count, and kills
 set -euo pipefail
@@ -32,8 +33,12 @@ case "$what" in
     ./mvnw -q -B -DskipTests -Dspotless.check.skip=true package -pl outbox-relay,router-service,publisher-service -am >&2
     "$root/scripts/soketi.sh" install >&2
     exec java -Xmx2g ${jvm[@]+"${jvm[@]}"} -cp "$cp" io.switchboard.bench.LatencyHarness "$@" ;;
+  soak)
+    ./mvnw -q -B -DskipTests -Dspotless.check.skip=true package -pl outbox-relay,router-service,publisher-service -am >&2
+    "$root/scripts/soketi.sh" install >&2
+    exec java -Xmx2g ${jvm[@]+"${jvm[@]}"} -cp "$cp" io.switchboard.bench.SoakHarness "$@" ;;
   scale-out)
     ./mvnw -q -B -DskipTests -Dspotless.check.skip=true package -pl outbox-relay,router-service,publisher-service -am >&2
     exec java -Xmx2g ${jvm[@]+"${jvm[@]}"} -cp "$cp" io.switchboard.bench.ScaleOutHarness "$@" ;;
-  *) echo "usage: benchmarks/run.sh jmh|router-load|relay-load|publisher-load|faults|scale-out|latency [args]" >&2; exit 2 ;;
+  *) echo "usage: benchmarks/run.sh jmh|router-load|relay-load|publisher-load|faults|scale-out|latency|soak [args]" >&2; exit 2 ;;
 esac

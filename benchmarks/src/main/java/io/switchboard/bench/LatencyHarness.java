@@ -22,12 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.Awaitility;
 import tools.jackson.databind.JsonNode;
 
@@ -119,8 +113,9 @@ public final class LatencyHarness {
                 receivedAt.putIfAbsent(pair, m.raw().path("at").asLong());
                 times.merge(pair, 1, Integer::sum);
             }
-            report.add("| phase | rows/s | commit → browser, ms | lost | dup | commit → relay sent | → routed"
-                    + " | → Pusher accepted | → browser (p50 / p99 ms) |");
+            report.add(
+                    "| phase | rows/s asked (written) | commit → browser, ms | lost | dup | commit → relay sent | → routed"
+                            + " | → Pusher accepted | → browser (p50 / p99 ms) |");
             report.add("|---|---|---|---|---|---|---|---|---|");
             for (Phase phase : phases) {
                 report.add(row(phase, written.get(phase.name()), receivedAt, times, stages));
@@ -169,10 +164,17 @@ public final class LatencyHarness {
                 accept.add(s.accepted - s.routed);
             }
         }
+        // the rate the writer reached: on a loaded machine one connection commits fewer rows than asked
+        long first =
+                rows.stream().mapToLong(OutboxFeed.Row::committedAtMillis).min().orElse(0);
+        long last =
+                rows.stream().mapToLong(OutboxFeed.Row::committedAtMillis).max().orElse(0);
+        double reached = last > first ? rows.size() / ((last - first) / 1000.0) : 0;
         return String.format(
-                "| %s | %d | %s | %d | %d | %s | %s | %s | %s |",
+                "| %s | %d (%.0f) | %s | %d | %d | %s | %s | %s | %s |",
                 phase.name(),
                 phase.rate(),
+                reached,
                 Percentiles.of(total),
                 lost,
                 duplicated,
@@ -216,16 +218,16 @@ public final class LatencyHarness {
         AvroDeserializer<ChannelPublish> publishes = new AvroDeserializer<>(ChannelPublish.class, registry);
         AvroDeserializer<DeliveryReceipt> receipts = new AvroDeserializer<>(DeliveryReceipt.class, registry);
         String bootstrap = pipeline.broker().bootstrap();
-        readAll(bootstrap, "realtime.events", r -> {
+        TopicReading.readAll(bootstrap, "realtime.events", r -> {
             RealtimeEvent e = events.deserialize(r.topic(), r.value());
             stages.computeIfAbsent(e.getEventId(), id -> new Stages()).relayed = r.timestamp();
         });
-        readAll(bootstrap, "realtime.publish", r -> {
+        TopicReading.readAll(bootstrap, "realtime.publish", r -> {
             ChannelPublish p = publishes.deserialize(r.topic(), r.value());
             stages.computeIfAbsent(p.getEventId(), id -> new Stages()).routed =
                     p.getRoutedAt().toEpochMilli();
         });
-        readAll(bootstrap, "realtime.ledger", r -> {
+        TopicReading.readAll(bootstrap, "realtime.ledger", r -> {
             DeliveryReceipt d = receipts.deserialize(r.topic(), r.value());
             if ("PUBLISHED".equals(d.getOutcome())) {
                 Stages s = stages.computeIfAbsent(d.getEventId(), id -> new Stages());
@@ -233,34 +235,5 @@ public final class LatencyHarness {
             }
         });
         return stages;
-    }
-
-    private static void readAll(String bootstrap, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                5000);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    try {
-                        each.accept(r);
-                    } catch (RuntimeException e) {
-                        // not a record of this run (a bad record of another harness): skipped
-                    }
-                }
-            }
-        }
     }
 }

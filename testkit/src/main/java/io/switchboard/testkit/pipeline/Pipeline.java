@@ -162,6 +162,17 @@ public final class Pipeline implements AutoCloseable {
         return this;
     }
 
+    private boolean gcLogs;
+
+    /**
+     * Each service writes its GC log ({@code -Xlog:gc}) to {@code <work>/<name>-gc.log}: the heap after every
+     * collection and every pause, for the soak harness. Before start().
+     */
+    public Pipeline gcLogs(boolean on) {
+        this.gcLogs = on;
+        return this;
+    }
+
     /** Starts the services from class data sharing archives (ServiceProcess.withClassDataSharing); before start(). */
     public Pipeline classDataSharing(boolean on) {
         this.classDataSharing = on;
@@ -286,7 +297,10 @@ public final class Pipeline implements AutoCloseable {
         int port = freePort();
         Map<String, String> own = new LinkedHashMap<>(env);
         own.put(portVariable, Integer.toString(port));
-        ServiceProcess service = new ServiceProcess(name, ServiceProcess.jar(root, module), own, port, work, List.of());
+        List<String> jvm = gcLogs
+                ? List.of("-Xlog:gc:file=" + work.resolve(name + "-gc.log") + ":uptimemillis")
+                : List.of();
+        ServiceProcess service = new ServiceProcess(name, ServiceProcess.jar(root, module), own, port, work, jvm);
         try {
             service = classDataSharing ? service.withClassDataSharing() : service;
         } catch (InterruptedException e) {

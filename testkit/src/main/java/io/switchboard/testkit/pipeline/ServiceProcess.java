@@ -186,6 +186,23 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** The resident set size in bytes ({@code VmRSS} of {@code /proc/<pid>/status}); 0 when it is not running. */
+    public synchronized long rssBytes() {
+        if (process == null || !process.isAlive()) {
+            return 0;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     public synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }
