@@ -182,6 +182,18 @@ class AlertsAndDashboardTest {
         }
 
         @Test
+        void selectorsCarryTheirLabelMatchers() {
+            assertThat(
+                            PromQl.selectors(
+                                    "max(resilience4j_circuitbreaker_state{name=\"pusher\", state=~\"open|forced_open\"}) + x{topic=~\"a\\\\.b\"}"))
+                    .containsExactly(
+                            new PromQl.Selector(
+                                    "resilience4j_circuitbreaker_state",
+                                    Map.of("name", "=pusher", "state", "=~open|forced_open")),
+                            new PromQl.Selector("x", Map.of("topic", "=~a\\.b")));
+        }
+
+        @Test
         void unbalancedBracketsAreRefused() {
             assertThatThrownBy(() -> PromQl.metricNames("sum(rate(x[5m)"))
                     .isInstanceOf(IllegalArgumentException.class)

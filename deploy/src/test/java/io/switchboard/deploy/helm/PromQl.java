@@ -1,7 +1,13 @@
 package io.switchboard.deploy.helm;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The metric names a PromQL expression reads.
@@ -51,10 +57,28 @@ public final class PromQl {
     private static final Set<String> LABEL_LIST_KEYWORDS =
             Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
 
+    private static final Pattern MATCHER =
+            Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*,?");
+
+    /**
+     * A selector: a metric name and its label matchers ({@code label -> "=value"}, {@code "=~regex"}, {@code "!=value"}
+     * or {@code "!~regex"}).
+     */
+    public record Selector(String metric, Map<String, String> matchers) {}
+
     private PromQl() {}
 
     public static Set<String> metricNames(String expression) {
         Set<String> names = new LinkedHashSet<>();
+        for (Selector selector : selectors(expression)) {
+            names.add(selector.metric());
+        }
+        return names;
+    }
+
+    /** Every selector with a metric name, in order, with its label matchers. */
+    public static List<Selector> selectors(String expression) {
+        List<Selector> selectors = new ArrayList<>();
         String s = expression;
         int i = 0;
         int depth = 0;
@@ -102,7 +126,12 @@ public final class PromQl {
                         i = skipBalanced(s, next, '(', ')');
                     }
                 } else if (!call && !KEYWORDS.contains(word.toLowerCase())) {
-                    names.add(word);
+                    Map<String, String> matchers = new LinkedHashMap<>();
+                    if (next < s.length() && s.charAt(next) == '{') {
+                        i = skipBalanced(s, next, '{', '}');
+                        matchers = matchers(s.substring(next + 1, i - 1));
+                    }
+                    selectors.add(new Selector(word, matchers));
                 }
             } else {
                 i++;
@@ -111,7 +140,21 @@ public final class PromQl {
         if (depth != 0) {
             throw new IllegalArgumentException("unbalanced '(' in: " + s);
         }
-        return names;
+        return selectors;
+    }
+
+    private static Map<String, String> matchers(String inside) {
+        Map<String, String> matchers = new LinkedHashMap<>();
+        Matcher m = MATCHER.matcher(inside);
+        int at = 0;
+        while (at < inside.length() && m.find(at) && m.start() == at) {
+            matchers.put(m.group(1), m.group(2) + m.group(3).replace("\\\\", "\\"));
+            at = m.end();
+        }
+        if (!inside.substring(at).isBlank()) {
+            throw new IllegalArgumentException("cannot read the label matchers {" + inside + "}");
+        }
+        return matchers;
     }
 
     private static boolean isNameStart(char c) {
