@@ -297,9 +297,8 @@ public final class Pipeline implements AutoCloseable {
         int port = freePort();
         Map<String, String> own = new LinkedHashMap<>(env);
         own.put(portVariable, Integer.toString(port));
-        List<String> jvm = gcLogs
-                ? List.of("-Xlog:gc:file=" + work.resolve(name + "-gc.log") + ":uptimemillis")
-                : List.of();
+        List<String> jvm =
+                gcLogs ? List.of("-Xlog:gc:file=" + work.resolve(name + "-gc.log") + ":uptimemillis") : List.of();
         ServiceProcess service = new ServiceProcess(name, ServiceProcess.jar(root, module), own, port, work, jvm);
         try {
             service = classDataSharing ? service.withClassDataSharing() : service;
