@@ -110,10 +110,14 @@ public record ConsoleProperties(
 
         public Metrics {
             for (URI url : new URI[] {relay, router, publisher}) {
+                if (url.getUserInfo() != null) {
+                    // never echo the URL: its user-info is a credential
+                    throw new IllegalArgumentException("switchboard.console.metrics: a scrape URL must be without"
+                            + " credentials (user:password@), and one of " + url.getHost() + "'s is not");
+                }
                 if (url.getScheme() == null
                         || !(url.getScheme().equals("http") || url.getScheme().equals("https"))
-                        || url.getHost() == null
-                        || url.getUserInfo() != null) {
+                        || url.getHost() == null) {
                     throw new IllegalArgumentException(
                             "switchboard.console.metrics: " + url + " is not an http(s) URL without credentials");
                 }
