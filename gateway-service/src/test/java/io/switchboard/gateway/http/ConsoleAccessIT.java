@@ -39,7 +39,11 @@ class ConsoleAccessIT {
             closedPort = socket.getLocalPort(); // nothing listens there once the socket is closed
         }
         off = TestGateway.start(Map.of("SWITCHBOARD_AUTH_MODE", "names-only"));
-        loopback = TestGateway.start(console(Map.of("SWITCHBOARD_AUTH_MODE", "names-only")));
+        loopback = TestGateway.start(console(Map.of(
+                "SWITCHBOARD_AUTH_MODE",
+                "names-only",
+                "SWITCHBOARD_CONSOLE_LIVE_CHANNELS",
+                "private-global,private-org.5")));
         Map<String, String> env = new HashMap<>(Map.of("SWITCHBOARD_AUTH_MODE", "names-only"));
         env.put("SWITCHBOARD_CONSOLE_ACCESS", "operator-token");
         env.put("SWITCHBOARD_OPERATOR_TOKEN", OPERATOR_TOKEN);
@@ -100,6 +104,8 @@ class ConsoleAccessIT {
         assertThat(view.path("key").asString()).isEqualTo(Soketi.KEY);
         assertThat(view.path("wsPort").asInt()).isEqualTo(Soketi.port());
         assertThat(view.path("authEndpoint").asString()).isEqualTo("/api/realtime/pusher/auth");
+        assertThat(view.path("channels").valueStream().map(JsonNode::asString))
+                .containsExactly("private-global", "private-org.5");
         assertThat(live.body()).as("the app secret never reaches the page").doesNotContain(Soketi.SECRET);
     }
 
