@@ -200,12 +200,14 @@
     }));
   }
 
-  function prepend(list, rows) {
+  // newest first by the row's own time: the feed reads several partitions, so arrival order is not time order
+  function prepend(list, rows, timeOf) {
     list.forEach((r) => { r.fresh = false; });
     for (const row of rows) {
       row.fresh = true;
-      list.unshift(row);
+      list.push(row);
     }
+    list.sort((a, b) => (Date.parse(timeOf(b)) || 0) - (Date.parse(timeOf(a)) || 0));
     list.length = Math.min(list.length, MAX_ROWS);
   }
 
@@ -213,11 +215,11 @@
     const feed = await api('feed?after=' + cursor);
     cursor = feed.cursor;
     if (feed.events.length) {
-      prepend(events, feed.events);
+      prepend(events, feed.events, (e) => e.settledAt);
       renderEvents();
     }
     if (feed.notPublished.length) {
-      prepend(notPublished, feed.notPublished);
+      prepend(notPublished, feed.notPublished, (d) => d.at);
       renderNotPublished();
     }
   }
