@@ -18,8 +18,9 @@ log="$state/soketi.log"
 
 install() {
   command -v npm >/dev/null || { echo "soketi: npm is not installed (apt-get install nodejs npm)" >&2; exit 1; }
-  if [ ! -x "$node_dir/node_modules/.bin/soketi" ] || [ ! -d "$node_dir/node_modules/pusher-js" ]; then
-    echo "soketi: installing @soketi/soketi and pusher-js from npm into scripts/node (about 30 s)"
+  if [ ! -x "$node_dir/node_modules/.bin/soketi" ] || [ ! -d "$node_dir/node_modules/pusher-js" ] \
+    || [ ! -d "$node_dir/node_modules/playwright-core" ]; then
+    echo "soketi: installing @soketi/soketi, pusher-js and playwright-core from npm into scripts/node (about 30 s)"
     (cd "$node_dir" && npm install --no-audit --no-fund --loglevel=error)
   fi
 }

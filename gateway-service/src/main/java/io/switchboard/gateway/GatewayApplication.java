@@ -6,7 +6,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
  * gateway-service: the browser-facing edge. Channel auth, user auth and the operators' test endpoint; no Kafka
- * consumer, so it scales on its own and keeps answering browsers while the pipeline behind it restarts.
+ * consumer, so it scales on its own and keeps answering browsers while the pipeline behind it restarts. The live
+ * console (docs/console.md), off by default, is its only Kafka reader, and auth does not depend on it.
  */
 @SpringBootApplication(
         excludeName = {

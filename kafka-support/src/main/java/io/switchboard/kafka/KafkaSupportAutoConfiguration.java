@@ -14,8 +14,13 @@ import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryC
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
-/** What every Switchboard service's consumers share: their group membership ({@link ConsumerMembership}). */
+/**
+ * What every Switchboard service's consumers share: their group membership ({@link ConsumerMembership}). Backs off
+ * without Spring Kafka: gateway-service uses this module's plain classes (the trace core, the dead-letter headers)
+ * and keeps Spring's Kafka support off its classpath.
+ */
 @AutoConfiguration(afterName = "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration")
+@ConditionalOnClass(name = "org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer")
 @EnableConfigurationProperties(ConsumerMembership.class)
 public class KafkaSupportAutoConfiguration {
 

@@ -1,18 +1,15 @@
 package io.switchboard.cli.kafka;
 
+import io.switchboard.kafka.trace.BoundedRead;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -31,15 +28,7 @@ public final class TopicReader {
      */
     public record Range(Instant from, Instant to, Long fromOffset, Long toOffset) {
         public static final Range ALL = new Range(null, null, null, null);
-
-        boolean contains(ConsumerRecord<?, ?> record) {
-            return (from == null || record.timestamp() >= from.toEpochMilli())
-                    && (to == null || record.timestamp() <= to.toEpochMilli());
-        }
     }
-
-    static final int PROGRESS_MIN_RECORDS = 10_000;
-    static final int PROGRESS_EVERY_SECONDS = 2;
 
     private final ConnectionOptions connection;
 
@@ -69,8 +58,8 @@ public final class TopicReader {
     /**
      * Every record of {@code partitions} within {@code range}, up to the end offsets the partitions had when the read
      * began (records written meanwhile are left out), in partition order then offset order, so that the order of
-     * every key is kept. A long read (over {@value #PROGRESS_MIN_RECORDS} records) reports its progress, rate and
-     * ETA to {@code progress} every {@value #PROGRESS_EVERY_SECONDS} s.
+     * every key is kept. A long read (over 10,000 records) reports its progress, rate and ETA to {@code progress}
+     * every 2 s.
      */
     public List<ConsumerRecord<byte[], byte[]>> read(
             List<TopicPartition> partitions, Range range, Consumer<String> progress) {
@@ -79,94 +68,36 @@ public final class TopicReader {
 
     /**
      * {@link #read(List, Range, Consumer)}, keeping only the records {@code keep} accepts: a long window is read
-     * without holding all of it in memory.
+     * without holding all of it in memory. The reading itself is kafka-support's {@link BoundedRead}, which the
+     * gateway's console shares; here its failures become one {@link CliFailure} line.
      */
     public List<ConsumerRecord<byte[], byte[]>> read(
             List<TopicPartition> partitions,
             Range range,
             Consumer<String> progress,
             java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> keep) {
-        Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> found = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            consumer.assign(partitions);
-            Map<TopicPartition, Long> first = consumer.beginningOffsets(partitions, connection.timeout);
-            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, connection.timeout));
-            Map<TopicPartition, Long> start = new HashMap<>(first);
-            if (range.from() != null) {
-                start.putAll(byTime(consumer, partitions, range.from(), end));
-            }
-            if (range.to() != null) {
-                // the first record after the window bounds the read; later records with earlier timestamps are rare
-                // (CreateTime set by a producer) and are left out, as kafka-consumer-groups' --to-datetime does
-                Map<TopicPartition, Long> after =
-                        byTime(consumer, partitions, range.to().plusMillis(1), end);
-                after.forEach((tp, offset) -> end.put(tp, Math.min(end.get(tp), offset)));
-            }
-            if (range.fromOffset() != null) {
-                start.replaceAll((tp, offset) -> Math.max(offset, range.fromOffset()));
-            }
-            if (range.toOffset() != null) {
-                end.replaceAll((tp, offset) -> Math.min(offset, range.toOffset() + 1));
-            }
-            Set<TopicPartition> open = new HashSet<>();
-            for (TopicPartition tp : partitions) {
-                found.put(tp, new ArrayList<>());
-                if (start.get(tp) < end.get(tp)) {
-                    consumer.seek(tp, start.get(tp));
-                    open.add(tp);
-                }
-            }
-            consumer.pause(partitions.stream().filter(tp -> !open.contains(tp)).toList());
-            long total = 0;
-            for (TopicPartition tp : open) {
-                total += end.get(tp) - start.get(tp);
-            }
-            long began = System.nanoTime();
-            long reported = began;
-            long read = 0;
-            long lastProgress = System.nanoTime();
-            while (!open.isEmpty()) {
-                boolean progressed = false;
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    progressed = true;
-                    read++;
-                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                    if (record.offset() < end.get(tp) && range.contains(record) && keep.test(record)) {
-                        found.get(tp).add(record);
-                    }
-                }
-                for (TopicPartition tp : List.copyOf(open)) {
-                    if (consumer.position(tp, connection.timeout) >= end.get(tp)) {
-                        open.remove(tp);
-                        consumer.pause(List.of(tp));
-                    }
-                }
-                long now = System.nanoTime();
-                if (total >= PROGRESS_MIN_RECORDS && now - reported >= PROGRESS_EVERY_SECONDS * 1_000_000_000L) {
-                    reported = now;
-                    progress.accept(progressLine(read, total, now - began));
-                }
-                if (progressed) {
-                    lastProgress = System.nanoTime();
-                } else if (System.nanoTime() - lastProgress > connection.timeout.toNanos()) {
-                    throw new CliFailure("reading "
-                            + String.join(
-                                    ", ",
-                                    partitions.stream()
-                                            .map(TopicPartition::topic)
-                                            .distinct()
-                                            .toList())
-                            + " from "
-                            + connection.bootstrapServers + " made no progress for "
-                            + Durations.text(connection.timeout) + " (" + open.size() + " partitions unfinished)");
-                }
-            }
+            return BoundedRead.read(
+                    consumer,
+                    partitions,
+                    new BoundedRead.Range(range.from(), range.to(), range.fromOffset(), range.toOffset()),
+                    connection.timeout,
+                    (read, total, elapsed) -> progress.accept(progressLine(read, total, elapsed)),
+                    keep);
+        } catch (BoundedRead.Stalled e) {
+            throw new CliFailure("reading "
+                    + String.join(
+                            ", ",
+                            partitions.stream()
+                                    .map(TopicPartition::topic)
+                                    .distinct()
+                                    .toList())
+                    + " from "
+                    + connection.bootstrapServers + " made no progress for "
+                    + Durations.text(connection.timeout) + " (" + e.unfinished() + " partitions unfinished)");
         } catch (KafkaException e) {
             throw new Topics(connection).failure(e);
         }
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        partitions.forEach(tp -> records.addAll(found.get(tp)));
-        return records;
     }
 
     /** {@code read 12000 of 50000 records (6000/s, about 6s left)}. */
@@ -197,7 +128,8 @@ public final class TopicReader {
                 consumer.seekToEnd(partitions);
             } else {
                 Map<TopicPartition, Long> end = consumer.endOffsets(partitions, connection.timeout);
-                byTime(consumer, partitions, since, end).forEach(consumer::seek);
+                BoundedRead.byTime(consumer, partitions, since, end, connection.timeout)
+                        .forEach(consumer::seek);
             }
             for (TopicPartition tp : partitions) {
                 consumer.position(tp, connection.timeout); // resolves seekToEnd now, not at the first poll
@@ -233,22 +165,6 @@ public final class TopicReader {
                 current.wakeup();
             }
         }
-    }
-
-    private Map<TopicPartition, Long> byTime(
-            KafkaConsumer<byte[], byte[]> consumer,
-            List<TopicPartition> partitions,
-            Instant time,
-            Map<TopicPartition, Long> end) {
-        Map<TopicPartition, Long> times = new HashMap<>();
-        partitions.forEach(tp -> times.put(tp, time.toEpochMilli()));
-        Map<TopicPartition, OffsetAndTimestamp> byTime = consumer.offsetsForTimes(times, connection.timeout);
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        partitions.forEach(tp -> {
-            OffsetAndTimestamp at = byTime.get(tp);
-            offsets.put(tp, at == null ? end.get(tp) : at.offset());
-        });
-        return offsets;
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {

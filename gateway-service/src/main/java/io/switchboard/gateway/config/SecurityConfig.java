@@ -39,7 +39,7 @@ import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /**
- * The HTTP security of both ports, as four chains; the first whose matcher fits a request decides.
+ * The HTTP security of both ports, as five chains; the first whose matcher fits a request decides.
  *
  * <ol>
  *   <li><b>Management</b> (Actuator, on its own port only: {@code GATEWAY_MANAGEMENT_PORT}, bound to
@@ -51,6 +51,9 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
  *       audience: AuthConfig's decoder) before the channel policy is asked; a missing, forged, expired or malformed
  *       token gets 401, counted as {@code no_token}, {@code token_expired}, {@code token_signature},
  *       {@code token_claims} or {@code token_malformed} ({@link TokenRefusals}); then the per-caller rate limit.
+ *   <li><b>The console</b>, only when enabled ({@code /console/**}): open on a loopback {@code server.address};
+ *       elsewhere its page and script load for anyone (they hold no data) and its {@code /console/api/**} needs the
+ *       operator token ({@link ConsoleProperties#openWithoutToken}).
  *   <li><b>Everything else</b>, on either port, answers 404: the public port serves no {@code /actuator} at all.
  * </ol>
  */
@@ -60,7 +63,8 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
     TestEndpointProperties.class,
     CorsProperties.class,
     ManagementAccessProperties.class,
-    LimitsProperties.class
+    LimitsProperties.class,
+    ConsoleProperties.class
 })
 public class SecurityConfig {
 
@@ -68,6 +72,8 @@ public class SecurityConfig {
     static final String AUTH = "/api/realtime/pusher/auth";
     static final String USER_AUTH = "/api/realtime/pusher/user-auth";
     static final String TEST = "/api/realtime/pusher/test";
+    static final String CONSOLE = "/console";
+    static final String CONSOLE_API = "/console/api/**";
 
     @Bean
     @Order(1)
@@ -157,6 +163,58 @@ public class SecurityConfig {
             http.authorizeHttpRequests(a -> a.anyRequest().permitAll());
         }
         return http.build();
+    }
+
+    @Bean
+    @Order(4)
+    @Conditional(ConsoleEnabled.class)
+    SecurityFilterChain consoleChain(
+            HttpSecurity http,
+            ConsoleProperties console,
+            OperatorProperties operator,
+            PusherProperties pusher,
+            Environment environment)
+            throws Exception {
+        String address = environment.getProperty("server.address");
+        boolean open = console.openWithoutToken(address);
+        OperatorToken token = operator.operatorToken().orElse(null);
+        if (!open && token == null) {
+            throw new IllegalStateException(ConsoleProperties.ENABLED + " on server.address "
+                    + (address == null || address.isBlank() ? "(every interface)" : address)
+                    + (console.access() == ManagementAccessProperties.Access.AUTO ? "" : " with access operator-token")
+                    + " needs " + OperatorProperties.SETTING
+                    + ": beyond loopback the console's data (every event, channel and dead letter) is for operators");
+        }
+        log.info(
+                "console: {}/ enabled; its data {}",
+                CONSOLE,
+                open ? "open (server.address is loopback)" : "for the operator token");
+        common(http)
+                .securityMatcher(CONSOLE, CONSOLE + "/**")
+                .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(consolePolicy(pusher))))
+                .authorizeHttpRequests(a -> {
+                    a.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
+                    if (!open) {
+                        a.requestMatchers(CONSOLE_API).hasRole(OperatorTokenFilter.ROLE);
+                    }
+                    a.anyRequest().permitAll();
+                })
+                .addFilterBefore(new OperatorTokenFilter(token, open), AuthorizationFilter.class)
+                .exceptionHandling(e -> e.authenticationEntryPoint(OperatorTokenFilter.entryPoint()));
+        return http.build();
+    }
+
+    /**
+     * The console's Content-Security-Policy: its own script and styles only (no inline script, so text from Kafka
+     * that reached the page could never run), its own API, and the WebSocket of the Pusher-protocol server that
+     * browsers connect to.
+     */
+    static String consolePolicy(PusherProperties pusher) {
+        String ws = pusher.host() != null && !pusher.host().isBlank()
+                ? pusher.host()
+                : "ws-" + pusher.cluster() + ".pusher.com";
+        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://"
+                + ws + ":* wss://" + ws + ":*; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     }
 
     @Bean

@@ -7,18 +7,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
  * Tracing for every Switchboard service: {@link EventTracing} on Boot's tracer and propagator (a no-op without
- * them), and the OTLP exporter when OpenTelemetry's standard variable says where to export (docs/tracing.md).
+ * them), and the OTLP exporter when OpenTelemetry's standard variable says where to export (docs/tracing.md). Backs
+ * off when Micrometer Tracing or the OpenTelemetry SDK is absent (gateway-service, which uses this module's plain
+ * classes only).
  */
 @AutoConfiguration(
         afterName = {
             "org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration",
             "org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration"
         })
+@ConditionalOnClass(name = {"io.micrometer.tracing.Tracer", "io.opentelemetry.sdk.trace.export.SpanExporter"})
 public class TracingAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(TracingAutoConfiguration.class);

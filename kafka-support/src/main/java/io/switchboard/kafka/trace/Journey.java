@@ -1,4 +1,4 @@
-package io.switchboard.cli.trace;
+package io.switchboard.kafka.trace;
 
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.DeliveryReceipt;
@@ -6,6 +6,7 @@ import io.switchboard.schemas.RealtimeEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,11 +15,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Everything found about one event, stage by stage: its record on realtime.events, what the router made of it (a
  * ChannelPublish, a dead letter, a policy drop), and what the publisher made of that (receipts, a dead letter).
+ * {@link JourneyFinder} fills it; {@link JourneyReport} tells it.
  */
-final class Journey {
+public final class Journey {
 
     /** A dead letter as its headers describe it. */
-    record DeadLetter(
+    public record DeadLetter(
             ConsumerRecord<byte[], byte[]> record,
             String stage,
             String reason,
@@ -26,22 +28,70 @@ final class Journey {
             String httpStatus,
             String pusherMessage) {}
 
-    final String eventId;
-    /** Its records on realtime.events, oldest first: more than one when it was relayed or replayed again. */
-    final List<ConsumerRecord<byte[], byte[]>> eventRecords = new ArrayList<>();
-    /** The first copy's event. */
-    RealtimeEvent event;
-
-    final List<ConsumerRecord<byte[], byte[]>> publishRecords = new ArrayList<>();
-    final List<ChannelPublish> publishes = new ArrayList<>();
-    final List<DeadLetter> deadLetters = new ArrayList<>();
-    final List<DeliveryReceipt> receipts = new ArrayList<>();
+    private final String eventId;
+    private final List<ConsumerRecord<byte[], byte[]>> eventRecords = new ArrayList<>();
+    private RealtimeEvent event;
+    private final List<ConsumerRecord<byte[], byte[]>> publishRecords = new ArrayList<>();
+    private final List<ChannelPublish> publishes = new ArrayList<>();
+    private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private final List<DeliveryReceipt> receipts = new ArrayList<>();
 
     Journey(String eventId) {
         this.eventId = eventId;
     }
 
-    String type() {
+    void relayed(ConsumerRecord<byte[], byte[]> record, RealtimeEvent value) {
+        eventRecords.add(record);
+        if (event == null) {
+            event = value;
+        }
+    }
+
+    void routed(ConsumerRecord<byte[], byte[]> record, ChannelPublish value) {
+        publishRecords.add(record);
+        publishes.add(value);
+    }
+
+    void deadLettered(DeadLetter deadLetter) {
+        deadLetters.add(deadLetter);
+    }
+
+    void settled(DeliveryReceipt receipt) {
+        receipts.add(receipt);
+    }
+
+    public String eventId() {
+        return eventId;
+    }
+
+    /** Its records on realtime.events, oldest first: more than one when it was relayed or replayed again. */
+    public List<ConsumerRecord<byte[], byte[]>> eventRecords() {
+        return Collections.unmodifiableList(eventRecords);
+    }
+
+    /** The first copy's event, or null when the window holds none. */
+    public RealtimeEvent event() {
+        return event;
+    }
+
+    /** Its records on realtime.publish, in the order of {@link #publishes()}. */
+    public List<ConsumerRecord<byte[], byte[]>> publishRecords() {
+        return Collections.unmodifiableList(publishRecords);
+    }
+
+    public List<ChannelPublish> publishes() {
+        return Collections.unmodifiableList(publishes);
+    }
+
+    public List<DeadLetter> deadLetters() {
+        return Collections.unmodifiableList(deadLetters);
+    }
+
+    public List<DeliveryReceipt> receipts() {
+        return Collections.unmodifiableList(receipts);
+    }
+
+    public String type() {
         if (event != null) {
             return event.getType();
         }
@@ -51,14 +101,14 @@ final class Journey {
         return receipts.isEmpty() ? null : receipts.get(0).getType();
     }
 
-    String aggregate() {
+    public String aggregate() {
         if (event != null) {
             return event.getAggregateId();
         }
         return receipts.isEmpty() ? null : receipts.get(0).getAggregateId();
     }
 
-    Instant committedAt() {
+    public Instant committedAt() {
         if (event != null) {
             return event.getOccurredAt();
         }
@@ -68,26 +118,26 @@ final class Journey {
         return receipts.isEmpty() ? null : receipts.get(0).getCommittedAt();
     }
 
-    List<DeliveryReceipt> receipts(String outcome) {
+    public List<DeliveryReceipt> receipts(String outcome) {
         return receipts.stream().filter(r -> r.getOutcome().equals(outcome)).toList();
     }
 
     /** Channels Pusher accepted the event on, over every PUBLISHED receipt. */
-    Set<String> accepted() {
+    public Set<String> accepted() {
         Set<String> channels = new LinkedHashSet<>();
         receipts("PUBLISHED").forEach(r -> channels.addAll(r.getChannels()));
         return channels;
     }
 
     /** Channels the router chose, over every ChannelPublish of the event. */
-    Set<String> routedTo() {
+    public Set<String> routedTo() {
         Set<String> channels = new LinkedHashSet<>();
         publishes.forEach(p -> channels.addAll(p.getChannels()));
         return channels;
     }
 
     /** Whether anything names this channel: routed to it, published on it, skipped on it. */
-    boolean touches(String channel) {
+    public boolean touches(String channel) {
         return routedTo().contains(channel)
                 || receipts.stream().anyMatch(r -> r.getChannels().contains(channel));
     }
