@@ -36,7 +36,7 @@ public final class DemoCatalog {
     public static final String FRONTENDS = "demo/frontends.json";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Set<String> TEAM_KEYS = Set.of("seed", "label", "source", "cycle", "ids", "steps");
+    private static final Set<String> TEAM_KEYS = Set.of("seed", "label", "source", "cycle", "every", "ids", "steps");
     private static final Set<String> STEP_KEYS = Set.of(
             "type", "aggregate_type", "aggregate_id", "payload", "channels", "each", "runs", "expect", "grow", "steps");
 
@@ -87,11 +87,8 @@ public final class DemoCatalog {
         keys(node, TEAM_KEYS, where);
         String seed = text(node, "seed", where);
         String at = "team " + seed;
-        int cycle = node.has("cycle") ? node.get("cycle").asInt(0) : 1;
-        if (cycle < 1) {
-            throw new InvalidDemoException(
-                    at + ": cycle must be a whole number of at least 1, was " + node.get("cycle"));
-        }
+        int cycle = atLeastOne(node, "cycle", at);
+        int every = atLeastOne(node, "every", at);
         Map<String, JsonTemplate> ids = new LinkedHashMap<>();
         JsonNode idNode = node.get("ids");
         if (idNode != null && !idNode.isNull()) {
@@ -101,7 +98,7 @@ public final class DemoCatalog {
             idNode.properties().forEach(id -> ids.put(id.getKey(), JsonTemplate.compile(id.getValue())));
         }
         List<Step> steps = steps(node.get("steps"), at + ", steps");
-        return new DemoTeam(seed, text(node, "label", at), text(node, "source", at), cycle, ids, steps);
+        return new DemoTeam(seed, text(node, "label", at), text(node, "source", at), cycle, every, ids, steps);
     }
 
     private static List<Step> steps(JsonNode list, String where) {
@@ -209,6 +206,17 @@ public final class DemoCatalog {
                         + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         }
+    }
+
+    private static int atLeastOne(JsonNode node, String key, String where) {
+        JsonNode value = node.get(key);
+        if (value == null) {
+            return 1;
+        }
+        if (!value.isIntegralNumber() || value.asInt() < 1) {
+            throw new InvalidDemoException(where + ": " + key + " must be a whole number of at least 1, was " + value);
+        }
+        return value.asInt();
     }
 
     private static String text(JsonNode node, String key, String where) {

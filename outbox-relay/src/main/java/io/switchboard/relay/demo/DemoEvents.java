@@ -61,7 +61,7 @@ public final class DemoEvents {
     private void report(DemoRow row) {
         Integer last = runs.put(row.seed(), row.run());
         if (last == null || last != row.run()) {
-            log.info("demo: seed {} begins run {}", row.seed(), row.run());
+            log.debug("demo: seed {} begins run {}", row.seed(), row.run());
         }
         switch (row.expectation()) {
             case TRUNCATED ->

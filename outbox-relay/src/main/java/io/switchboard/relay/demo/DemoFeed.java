@@ -6,8 +6,8 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * The demo's rows in writing order: the teams take turns, one row each, and each team goes through its runs one
- * after another. Every {@code anomalyEvery}'th run of a team is an anomaly run (its rows marked {@code runs:
+ * The demo's rows in writing order: the teams take turns, one row each, in rounds (a team with {@code every: N}
+ * takes part in every Nth round only, the first included), and each team goes through its runs one after another. Every {@code anomalyEvery}'th run of a team is an anomaly run (its rows marked {@code runs:
  * anomaly} come in: an oversize payload, a regressing progress). Not thread-safe: one scheduler thread owns it.
  */
 public final class DemoFeed {
@@ -18,6 +18,7 @@ public final class DemoFeed {
     private final int[] runs;
     private final List<Deque<DemoTeam.Pending>> queues;
     private int turn;
+    private long round;
 
     /**
      * @param anomalyEvery every how many runs of a team an anomaly run comes; 0 for never
@@ -39,6 +40,22 @@ public final class DemoFeed {
                 .toList();
     }
 
+    /** The next team whose turn it is; every team is in round 0, so the loop ends within the largest every. */
+    private int nextTeam() {
+        while (true) {
+            int team = turn;
+            long inRound = round;
+            turn++;
+            if (turn == teams.size()) {
+                turn = 0;
+                round++;
+            }
+            if (inRound % teams.get(team).every() == 0) {
+                return team;
+            }
+        }
+    }
+
     /** True when run {@code run} of a team (from 1) is an anomaly run. */
     public boolean anomalyRun(int run) {
         return anomalyEvery > 0 && run % anomalyEvery == 0;
@@ -46,8 +63,7 @@ public final class DemoFeed {
 
     /** The next row, rendered at {@code now}. */
     public DemoRow next(Instant now) {
-        int team = turn;
-        turn = (turn + 1) % teams.size();
+        int team = nextTeam();
         Deque<DemoTeam.Pending> queue = queues.get(team);
         if (queue.isEmpty()) {
             int run = ++runs[team];

@@ -103,14 +103,23 @@ public final class DemoTeam {
     private final String label;
     private final String source;
     private final int cycle;
+    private final int every;
     private final Map<String, JsonTemplate> ids;
     private final List<Step> steps;
 
-    DemoTeam(String seed, String label, String source, int cycle, Map<String, JsonTemplate> ids, List<Step> steps) {
+    DemoTeam(
+            String seed,
+            String label,
+            String source,
+            int cycle,
+            int every,
+            Map<String, JsonTemplate> ids,
+            List<Step> steps) {
         this.seed = seed;
         this.label = label;
         this.source = source;
         this.cycle = cycle;
+        this.every = every;
         this.ids = Collections.unmodifiableMap(new LinkedHashMap<>(ids)); // in order: an id may use earlier ones
         this.steps = List.copyOf(steps);
     }
@@ -130,6 +139,11 @@ public final class DemoTeam {
     /** How many runs pass before the ids that name channels come round again. */
     public int cycle() {
         return cycle;
+    }
+
+    /** The team writes a row in every {@code every}'th round of turns only (1: in every round). */
+    public int every() {
+        return every;
     }
 
     /** The rows of run {@code run} (from 1), to be rendered when written; an anomaly run has its extra rows. */

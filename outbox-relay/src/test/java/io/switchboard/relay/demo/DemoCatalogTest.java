@@ -77,6 +77,16 @@ class DemoCatalogTest {
                 .hasMessageContaining("team 9: a normal run has no rows");
     }
 
+    @Test
+    void failsOnATeamThatWouldNeverTakeATurn() {
+        assertThatThrownBy(() -> parse("""
+                teams:
+                  - {seed: "9", label: l, source: s, every: 0, steps: [{type: t, payload: {a: 1}}]}
+                """))
+                .isInstanceOf(InvalidDemoException.class)
+                .hasMessageContaining("team 9: every must be a whole number of at least 1, was 0");
+    }
+
     private static DemoCatalog parse(String yaml) {
         return DemoCatalog.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yml");
     }

@@ -21,21 +21,29 @@ class DemoFeedTest {
     @Test
     void theTeamsTakeTurnsSoAllFiveShowUpInTheFirstFiveRows() {
         DemoFeed feed = new DemoFeed(TEAMS, 2, 9000);
-        List<DemoRow> rows = take(feed, 10);
+        List<DemoRow> rows = take(feed, 9);
         assertThat(rows.subList(0, 5)).extracting(DemoRow::seed).containsExactly("000", "001", "002", "003", "004");
-        assertThat(rows.subList(5, 10)).extracting(DemoRow::seed).containsExactly("000", "001", "002", "003", "004");
+        // seed 004 (every: 8) sits the next rounds out
+        assertThat(rows.subList(5, 9)).extracting(DemoRow::seed).containsExactly("000", "001", "002", "003");
         assertThat(rows.get(0).type()).isEqualTo("qa.run.progress");
         assertThat(rows.get(5).type()).isEqualTo("qa.run.progress");
     }
 
     @Test
-    void aTeamStartsItsNextRunWhenOneEnds() {
-        DemoFeed feed = new DemoFeed(TEAMS, 0, 9000);
-        // seed 004's run is one row: its turns are runs 1, 2, 3
-        assertThat(take(feed, 15))
+    void aTeamWithEveryEightWritesInEveryEighthRoundAndStartsItsNextRunWhenOneEnds() {
+        List<DemoRow> rows = take(new DemoFeed(TEAMS, 0, 9000), 200);
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).seed().equals("004")) {
+                at.add(i);
+            }
+        }
+        // a round of all five, then seven rounds of four: 004's rows are 33 rows apart
+        assertThat(at).startsWith(4, 37, 70, 103);
+        assertThat(rows)
                 .filteredOn(r -> r.seed().equals("004"))
                 .extracting(DemoRow::run)
-                .containsExactly(1, 2, 3);
+                .startsWith(1, 2, 3, 4);
     }
 
     @Test
