@@ -29,7 +29,7 @@ function createPrinter({ teamsFile, channelCount, routerMetrics, every = 2, out 
   let pending = []; // events since the last block
   let subscribed = 0;
   let counters = null; // the router's, as last read
-  let printedCounters = '';
+  let shownAnomalies = ''; // the router's truncated and dropped counts as last printed
   let total = 0;
 
   function accept(o) {
@@ -57,8 +57,10 @@ function createPrinter({ teamsFile, channelCount, routerMetrics, every = 2, out 
   }
 
   function block() {
+    // a block when events arrived, or when the router truncated or dropped one (a drop reaches no browser)
+    const anomalies = counters ? JSON.stringify([counters.truncated, counters.dropped]) : '';
+    if (pending.length === 0 && anomalies === shownAnomalies) return;
     const footer = counterLine();
-    if (pending.length === 0 && footer === printedCounters) return;
     const events = pending;
     pending = [];
     const time = new Date().toISOString().slice(11, 19);
@@ -81,7 +83,7 @@ function createPrinter({ teamsFile, channelCount, routerMetrics, every = 2, out 
       }
     }
     if (footer) write(footer);
-    printedCounters = footer;
+    shownAnomalies = anomalies;
   }
 
   function counterLine() {

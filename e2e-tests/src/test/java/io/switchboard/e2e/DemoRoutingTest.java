@@ -56,7 +56,7 @@ class DemoRoutingTest {
                 new PayloadTruncator(LIMIT),
                 ProgressGuard.inMemory(10_000),
                 Clock.systemUTC());
-        DemoFeed feed = new DemoFeed(DemoCatalog.load().teams(), 2, LIMIT);
+        DemoFeed feed = new DemoFeed(DemoCatalog.load().teams(), 2, LIMIT, "test");
         routed = new ArrayList<>();
         for (int i = 0; i < ROWS; i++) {
             DemoRow row = feed.next(Instant.parse("2026-02-27T10:00:00Z").plusSeconds(i));

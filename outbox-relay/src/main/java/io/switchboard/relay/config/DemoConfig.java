@@ -11,8 +11,10 @@ import java.time.Clock;
 import java.time.Duration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 
@@ -50,12 +52,21 @@ public class DemoConfig {
 
     @Bean
     DemoEvents demoEvents(DemoProperties properties, DemoSink sink, Clock clock) {
-        DemoFeed feed = new DemoFeed(DemoCatalog.load().teams(), properties.anomalyEvery(), properties.payloadLimit());
+        // this start of the relay, in base 36: short, and new at every start
+        String launch = Long.toString(clock.instant().getEpochSecond(), 36);
+        DemoFeed feed =
+                new DemoFeed(DemoCatalog.load().teams(), properties.anomalyEvery(), properties.payloadLimit(), launch);
         return new DemoEvents(feed, new DemoPacer(properties.rate(), clock), sink, clock, properties.payloadLimit());
     }
 
     @Bean
     SchedulingConfigurer demoSchedule(DemoEvents demo) {
         return registrar -> registrar.addFixedDelayTask(demo::tick, TICK);
+    }
+
+    /** The context announces its closing before it stops the relay loop (the lifecycle): the demo stops first. */
+    @Bean
+    ApplicationListener<ContextClosedEvent> demoStop(DemoEvents demo) {
+        return event -> demo.stop();
     }
 }

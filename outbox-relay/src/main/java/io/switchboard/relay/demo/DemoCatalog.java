@@ -188,12 +188,12 @@ public final class DemoCatalog {
 
     /** Renders a normal and an anomaly run, so a wrong placeholder stops start-up rather than the first write. */
     private static void check(DemoTeam team) {
-        if (team.run(1, false).isEmpty()) {
+        if (team.run(1, false, "check").isEmpty()) {
             throw new InvalidDemoException(
                     "team " + team.seed() + ": a normal run has no rows (every step is" + " runs: anomaly)");
         }
-        team.rows(1, false, Instant.EPOCH, 9000);
-        team.rows(1, true, Instant.EPOCH, 9000);
+        team.rows(1, false, "check", Instant.EPOCH, 9000);
+        team.rows(1, true, "check", Instant.EPOCH, 9000);
     }
 
     private static void keys(JsonNode node, Set<String> known, String where) {

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The demo of {@code ./switchboard dev} (docs/demo.md): on each {@link #tick} it writes the rows that are due into
  * the outbox, as the five source teams' services would. Plain Java, driven by a scheduler in the relay and by hand in
- * tests, with the clock injected. Not thread-safe: one scheduler thread ticks it.
+ * tests, with the clock injected. One scheduler thread ticks it; {@link #stop} may come from another.
  */
 public final class DemoEvents {
 
@@ -24,6 +24,7 @@ public final class DemoEvents {
     private final Map<String, Integer> runs = new HashMap<>();
     private DemoRow pending;
     private boolean failing;
+    private boolean stopped;
 
     public DemoEvents(DemoFeed feed, DemoPacer pacer, DemoSink sink, Clock clock, int payloadLimit) {
         this.feed = feed;
@@ -34,7 +35,10 @@ public final class DemoEvents {
     }
 
     /** Writes the rows due now; a row that could not be written is written first on the next tick. */
-    public void tick() {
+    public synchronized void tick() {
+        if (stopped) {
+            return;
+        }
         for (int due = pacer.due(); due > 0; due--) {
             if (pending == null) {
                 pending = feed.next(clock.instant());
@@ -55,6 +59,17 @@ public final class DemoEvents {
             pacer.wrote();
             report(pending);
             pending = null;
+        }
+    }
+
+    /**
+     * Writes nothing more; once it returns, no tick is writing. The relay calls it as its context closes, before the
+     * relay loop stops, so the rows written last are still relayed rather than left for the next start.
+     */
+    public synchronized void stop() {
+        if (!stopped) {
+            stopped = true;
+            log.info("demo: stopped");
         }
     }
 

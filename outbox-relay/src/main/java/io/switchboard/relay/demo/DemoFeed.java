@@ -15,6 +15,7 @@ public final class DemoFeed {
     private final List<DemoTeam> teams;
     private final int anomalyEvery;
     private final int payloadLimit;
+    private final String launch;
     private final int[] runs;
     private final List<Deque<DemoTeam.Pending>> queues;
     private int turn;
@@ -23,8 +24,11 @@ public final class DemoFeed {
     /**
      * @param anomalyEvery every how many runs of a team an anomaly run comes; 0 for never
      * @param payloadLimit the router's payload limit in bytes: an oversize row grows past it by half
+     * @param launch names this start of the relay; the data puts it in aggregate ids, so that the router's progress
+     *     guard never takes a run of this start for one that an earlier start left unfinished (rows it wrote while
+     *     the relay was stopping are relayed at the next start, and a guard in Redis outlives the router)
      */
-    public DemoFeed(List<DemoTeam> teams, int anomalyEvery, int payloadLimit) {
+    public DemoFeed(List<DemoTeam> teams, int anomalyEvery, int payloadLimit, String launch) {
         if (teams.isEmpty()) {
             throw new IllegalArgumentException("no teams");
         }
@@ -34,6 +38,7 @@ public final class DemoFeed {
         this.teams = List.copyOf(teams);
         this.anomalyEvery = anomalyEvery;
         this.payloadLimit = payloadLimit;
+        this.launch = launch;
         this.runs = new int[teams.size()];
         this.queues = teams.stream()
                 .map(t -> (Deque<DemoTeam.Pending>) new ArrayDeque<DemoTeam.Pending>())
@@ -67,7 +72,7 @@ public final class DemoFeed {
         Deque<DemoTeam.Pending> queue = queues.get(team);
         if (queue.isEmpty()) {
             int run = ++runs[team];
-            queue.addAll(teams.get(team).run(run, anomalyRun(run))); // never empty: DemoCatalog checks it
+            queue.addAll(teams.get(team).run(run, anomalyRun(run), launch)); // never empty: DemoCatalog checks it
         }
         return queue.removeFirst().render(now, payloadLimit);
     }

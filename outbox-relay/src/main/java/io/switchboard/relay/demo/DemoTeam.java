@@ -146,12 +146,16 @@ public final class DemoTeam {
         return every;
     }
 
-    /** The rows of run {@code run} (from 1), to be rendered when written; an anomaly run has its extra rows. */
-    public List<Pending> run(int run, boolean anomalyRun) {
+    /**
+     * The rows of run {@code run} (from 1), to be rendered when written; an anomaly run has its extra rows.
+     * {@code launch} names this start of the relay ({@code {launch}} in the data).
+     */
+    public List<Pending> run(int run, boolean anomalyRun, String launch) {
         if (run < 1) {
             throw new IllegalArgumentException("runs count from 1, was " + run);
         }
         Map<String, JsonNode> vars = new LinkedHashMap<>();
+        vars.put("launch", NODES.stringNode(launch));
         vars.put("run", NODES.numberNode(run));
         vars.put("slot", NODES.numberNode((run - 1) % cycle + 1));
         ids.forEach((name, template) -> {
@@ -167,8 +171,8 @@ public final class DemoTeam {
     }
 
     /** All rows of run {@code run}, rendered at {@code now}. */
-    public List<DemoRow> rows(int run, boolean anomalyRun, Instant now, int payloadLimit) {
-        return run(run, anomalyRun).stream()
+    public List<DemoRow> rows(int run, boolean anomalyRun, String launch, Instant now, int payloadLimit) {
+        return run(run, anomalyRun, launch).stream()
                 .map(p -> p.render(now, payloadLimit))
                 .toList();
     }

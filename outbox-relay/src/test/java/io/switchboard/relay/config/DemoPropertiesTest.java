@@ -51,6 +51,19 @@ class DemoPropertiesTest {
                 .run(c -> assertThat(c).hasSingleBean(DemoEvents.class));
     }
 
+    @Test
+    void theDemoStopsWhenTheContextCloses() {
+        context.withPropertyValues("switchboard.demo.enabled=true").run(c -> {
+            DemoEvents demo = c.getBean(DemoEvents.class);
+            TestClock clock = (TestClock) c.getBean(Clock.class);
+            List<DemoRow> rows = runFor(c, Duration.ofSeconds(1));
+            c.close();
+            clock.advance(Duration.ofSeconds(5));
+            demo.tick(); // as a tick already scheduled would
+            assertThat(rows).hasSize(2);
+        });
+    }
+
     @ParameterizedTest(name = "rate={0}: {1} rows in 4 s")
     @CsvSource({"'', 8", "5, 20", "0.5, 2"})
     void theRateSetsRowsPerSecond(String rate, int expected) {

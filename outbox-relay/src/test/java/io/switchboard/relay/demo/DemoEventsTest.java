@@ -23,7 +23,7 @@ class DemoEventsTest {
     };
 
     private final DemoEvents demo = new DemoEvents(
-            new DemoFeed(DemoCatalog.load().teams(), 2, 9000), new DemoPacer(5, clock), sink, clock, 9000);
+            new DemoFeed(DemoCatalog.load().teams(), 2, 9000, "test"), new DemoPacer(5, clock), sink, clock, 9000);
 
     @Test
     void writesTheFiveTeamsRowsAtTheRateWithTheTimeOfWriting() {
@@ -52,6 +52,14 @@ class DemoEventsTest {
                 .extracting(r -> DemoScenariosTest.payload(r).get("percent").asInt())
                 .startsWith(0, 20);
         assertThat(written.get(5).seed()).isEqualTo("000"); // the refused row, then the turns go on
+    }
+
+    @Test
+    void writesNothingOnceStopped() {
+        runFor(Duration.ofSeconds(1));
+        demo.stop();
+        runFor(Duration.ofSeconds(3));
+        assertThat(written).hasSize(5);
     }
 
     private void runFor(Duration duration) {

@@ -20,7 +20,7 @@ class DemoFeedTest {
 
     @Test
     void theTeamsTakeTurnsSoAllFiveShowUpInTheFirstFiveRows() {
-        DemoFeed feed = new DemoFeed(TEAMS, 2, 9000);
+        DemoFeed feed = new DemoFeed(TEAMS, 2, 9000, "test");
         List<DemoRow> rows = take(feed, 9);
         assertThat(rows.subList(0, 5)).extracting(DemoRow::seed).containsExactly("000", "001", "002", "003", "004");
         // seed 004 (every: 8) sits the next rounds out
@@ -31,7 +31,7 @@ class DemoFeedTest {
 
     @Test
     void aTeamWithEveryEightWritesInEveryEighthRoundAndStartsItsNextRunWhenOneEnds() {
-        List<DemoRow> rows = take(new DemoFeed(TEAMS, 0, 9000), 200);
+        List<DemoRow> rows = take(new DemoFeed(TEAMS, 0, 9000, "test"), 200);
         List<Integer> at = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             if (rows.get(i).seed().equals("004")) {
@@ -48,21 +48,21 @@ class DemoFeedTest {
 
     @Test
     void everySecondRunIsAnAnomalyRunByDefault() {
-        List<DemoRow> rows = take(new DemoFeed(TEAMS, 2, 9000), 600);
+        List<DemoRow> rows = take(new DemoFeed(TEAMS, 2, 9000, "test"), 600);
         assertThat(runsWith(rows, Expectation.DROPPED)).startsWith(2, 4);
         assertThat(runsWith(rows, Expectation.TRUNCATED)).startsWith(2, 4);
     }
 
     @Test
     void anomalyEveryChangesWhichRunsCarryTheAnomalies() {
-        List<DemoRow> rows = take(new DemoFeed(TEAMS, 3, 9000), 600);
+        List<DemoRow> rows = take(new DemoFeed(TEAMS, 3, 9000, "test"), 600);
         assertThat(runsWith(rows, Expectation.DROPPED)).startsWith(3, 6);
         assertThat(runsWith(rows, Expectation.TRUNCATED)).startsWith(3, 6);
     }
 
     @Test
     void anomalyEveryZeroMeansEveryRowIsDelivered() {
-        assertThat(take(new DemoFeed(TEAMS, 0, 9000), 600))
+        assertThat(take(new DemoFeed(TEAMS, 0, 9000, "test"), 600))
                 .extracting(DemoRow::expectation)
                 .containsOnly(Expectation.DELIVERED);
     }
@@ -70,7 +70,7 @@ class DemoFeedTest {
     @ParameterizedTest
     @ValueSource(ints = {9000, 20000})
     void theOversizeRowExceedsThePayloadLimitByHalfAndTheOthersStayWellWithinIt(int limit) {
-        List<DemoRow> rows = take(new DemoFeed(TEAMS, 2, limit), 600);
+        List<DemoRow> rows = take(new DemoFeed(TEAMS, 2, limit, "test"), 600);
         List<DemoRow> oversize = rows.stream()
                 .filter(r -> r.expectation() == Expectation.TRUNCATED)
                 .toList();
@@ -85,7 +85,7 @@ class DemoFeedTest {
 
     @Test
     void theRegressingRowReportsLessProgressThanItsRunAlreadyReached() {
-        List<DemoRow> run = DemoScenariosTest.team("000").rows(2, true, NOW, 9000);
+        List<DemoRow> run = DemoScenariosTest.team("000").rows(2, true, DemoScenariosTest.LAUNCH, NOW, 9000);
         int dropped = indexOf(run, Expectation.DROPPED);
         DemoRow regress = run.get(dropped);
         int highest = run.subList(0, dropped).stream()
@@ -104,7 +104,7 @@ class DemoFeedTest {
 
     @Test
     void theOversizeRowReplacesTheNormalAnalysisOnAnomalyRuns() {
-        List<DemoRow> run = DemoScenariosTest.team("001").rows(2, true, NOW, 9000);
+        List<DemoRow> run = DemoScenariosTest.team("001").rows(2, true, DemoScenariosTest.LAUNCH, NOW, 9000);
         assertThat(run)
                 .filteredOn(r -> r.type().equals("document.analyzed"))
                 .singleElement()

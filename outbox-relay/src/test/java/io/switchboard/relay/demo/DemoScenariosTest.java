@@ -26,6 +26,7 @@ class DemoScenariosTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Instant NOW = Instant.parse("2026-02-27T10:00:00Z");
+    static final String LAUNCH = "l1";
     private static final DemoCatalog CATALOG = DemoCatalog.load();
 
     private static final Set<String> SEED_000_COMMON = Set.of("type", "ts", "org_id", "actor_id");
@@ -168,7 +169,7 @@ class DemoScenariosTest {
     void everyRowHasExactlyTheKeysItsSeedDocuments() {
         for (DemoTeam team : CATALOG.teams()) {
             for (boolean anomaly : List.of(false, true)) {
-                for (DemoRow row : team.rows(1, anomaly, NOW, 9000)) {
+                for (DemoRow row : team.rows(1, anomaly, LAUNCH, NOW, 9000)) {
                     assertThat(SEED_KEYS)
                             .as("seed %s writes %s, an event its seed does not document", team.seed(), row.type())
                             .containsKey(row.type());
@@ -182,7 +183,7 @@ class DemoScenariosTest {
 
     @Test
     void seed000RunsAQaRunFromZeroToAHundredThenABatchRun() {
-        List<DemoRow> run = team("000").rows(1, false, NOW, 9000);
+        List<DemoRow> run = team("000").rows(1, false, LAUNCH, NOW, 9000);
         assertThat(run)
                 .extracting(DemoRow::type)
                 .containsExactly(
@@ -214,7 +215,7 @@ class DemoScenariosTest {
 
     @Test
     void seed001AnalysesADocumentAndRewritesItWithProgress() {
-        List<DemoRow> run = team("001").rows(1, false, NOW, 9000);
+        List<DemoRow> run = team("001").rows(1, false, LAUNCH, NOW, 9000);
         assertThat(run)
                 .extracting(DemoRow::type)
                 .containsExactly(
@@ -234,7 +235,7 @@ class DemoScenariosTest {
 
     @Test
     void seed002RunsATranscriptionAnAuditAndAProgressiveFetch() {
-        List<String> types = team("002").rows(1, false, NOW, 9000).stream()
+        List<String> types = team("002").rows(1, false, LAUNCH, NOW, 9000).stream()
                 .map(DemoRow::type)
                 .toList();
         assertThat(types)
@@ -250,7 +251,7 @@ class DemoScenariosTest {
                         "fiches.progressive_fetch.created",
                         "fiches.progressive_fetch.progress",
                         "fiches.progressive_fetch.complete");
-        List<DemoRow> run = team("002").rows(1, false, NOW, 9000);
+        List<DemoRow> run = team("002").rows(1, false, LAUNCH, NOW, 9000);
         assertThat(values(run, "audit.progress", "progress_percentage")).containsExactly(50, 100);
         assertThat(values(run, "transcription.progress", "progress_percentage")).containsExactly(50, 100);
         assertThat(values(run, "audit.step_completed", "step_position")).containsExactly(1, 2);
@@ -259,7 +260,7 @@ class DemoScenariosTest {
 
     @Test
     void seed003ReportsAJobFromQueuedToCompleted() {
-        List<DemoRow> run = team("003").rows(1, false, NOW, 9000);
+        List<DemoRow> run = team("003").rows(1, false, LAUNCH, NOW, 9000);
         assertThat(run).extracting(DemoRow::type).containsOnly("JobStatusUpdated");
         assertThat(run)
                 .extracting(r -> payload(r).get("status").asString())
@@ -269,7 +270,7 @@ class DemoScenariosTest {
 
     @Test
     void seed004SendsTheTestEndpointsEventToItsChannel() {
-        List<DemoRow> run = team("004").rows(3, false, NOW, 9000);
+        List<DemoRow> run = team("004").rows(3, false, LAUNCH, NOW, 9000);
         assertThat(run).singleElement().satisfies(row -> {
             assertThat(row.type()).isEqualTo("realtime.test");
             assertThat(row.channels()).containsExactly("private-realtime-test");
@@ -282,7 +283,7 @@ class DemoScenariosTest {
     void progressNeverGoesBackwardsInANormalRun(String seed) {
         for (int run = 1; run <= 4; run++) {
             Map<String, Integer> last = new HashMap<>();
-            for (DemoRow row : team(seed).rows(run, false, NOW, 9000)) {
+            for (DemoRow row : team(seed).rows(run, false, LAUNCH, NOW, 9000)) {
                 JsonNode payload = payload(row);
                 for (String field : List.of("percent", "progress", "progress_percentage", "processed")) {
                     if (payload.has(field)) {
@@ -304,13 +305,29 @@ class DemoScenariosTest {
         Set<Object> qaRuns = new HashSet<>();
         Set<String> rewrites = new LinkedHashSet<>();
         for (int run = 1; run <= 4; run++) {
-            qaRuns.add(payload(team("000").rows(run, false, NOW, 9000).get(0))
+            qaRuns.add(payload(team("000").rows(run, false, LAUNCH, NOW, 9000).get(0))
                     .get("qa_run_id")
                     .asInt());
-            rewrites.add(team("001").rows(run, false, NOW, 9000).get(1).aggregateId());
+            rewrites.add(team("001").rows(run, false, LAUNCH, NOW, 9000).get(1).aggregateId());
         }
         assertThat(qaRuns).containsExactlyInAnyOrder(4101, 4102, 4103, 4104);
-        assertThat(rewrites).containsExactly("881", "882");
+        assertThat(rewrites).containsExactly("881@l1", "882@l1");
+    }
+
+    @Test
+    void aggregateIdsAreNewAtEachStartOfTheRelayWhilePayloadsAndChannelsStayTheSame() {
+        for (DemoTeam team : CATALOG.teams()) {
+            List<DemoRow> first = team.rows(1, false, "l1", NOW, 9000);
+            List<DemoRow> second = team.rows(1, false, "l2", NOW, 9000);
+            for (int i = 0; i < first.size(); i++) {
+                assertThat(second.get(i).payload()).isEqualTo(first.get(i).payload());
+                assertThat(second.get(i).channels()).isEqualTo(first.get(i).channels());
+                if (first.get(i).aggregateId() != null) {
+                    assertThat(first.get(i).aggregateId()).endsWith("@l1");
+                    assertThat(second.get(i).aggregateId()).endsWith("@l2");
+                }
+            }
+        }
     }
 
     @Test
@@ -319,7 +336,7 @@ class DemoScenariosTest {
                 .containsEntry("000", "proofing-app")
                 .containsEntry("003", "jobengine");
         for (DemoTeam team : CATALOG.teams()) {
-            assertThat(team.rows(1, false, NOW, 9000))
+            assertThat(team.rows(1, false, LAUNCH, NOW, 9000))
                     .extracting(DemoRow::source)
                     .containsOnly(team.source());
         }
