@@ -58,7 +58,8 @@ function createPrinter({ teamsFile, channelCount, routerMetrics, every = 2, out 
 
   function block() {
     // a block when events arrived, or when the router truncated or dropped one (a drop reaches no browser)
-    const anomalies = counters ? JSON.stringify([counters.truncated, counters.dropped]) : '';
+    const anomalies = counters && (counters.truncated || Object.keys(counters.dropped).length)
+      ? JSON.stringify([counters.truncated, counters.dropped]) : '';
     if (pending.length === 0 && anomalies === shownAnomalies) return;
     const footer = counterLine();
     const events = pending;

@@ -59,7 +59,8 @@ const userAuthEndpoint = opts['user-auth-endpoint'];
 if (!opts.key || (channels.length === 0 && !userAuthEndpoint)) {
   process.stderr.write(
     'usage: subscriber.js --key=KEY --channels=a,b [--host=127.0.0.1 --port=6001 --auth-endpoint=URL '
-      + '--auth-header="Bearer …" --user-auth-endpoint=URL --pusher-log=1]\n',
+      + '--auth-header="Bearer …" --user-auth-endpoint=URL --pusher-log=1 '
+      + '--print=grouped --teams-file=PATH --router-metrics=URL --every=2]\n',
   );
   process.exit(2);
 }
