@@ -19,6 +19,12 @@
 //   --user-auth-endpoint=URL   user authentication: configures pusher-js's userAuthentication and calls
 //                              pusher.signin() (pusher:signin)
 //   --pusher-log=1             pusher-js's own log lines to stderr (why an encrypted event was dropped, …)
+//   --print=grouped            instead of JSON lines, what each team's frontend receives, grouped by team and channel
+//                              (grouped-printer.js; `./switchboard dev` uses it), with:
+//     --teams-file=PATH          seed -> label and channels (outbox-relay/src/main/resources/demo/frontends.json);
+//                                its channels are subscribed to unless --channels is given
+//     --router-metrics=URL       the router's Prometheus endpoint, for its truncated and dropped counters
+//     --every=SECONDS            how often a block is printed (2)
 'use strict';
 // The node build of pusher-js bundles tweetnacl, so it decrypts private-encrypted- channels as it is.
 // (require('pusher-js/with-encryption') is the *web* build with encryption: it needs `window` and fails in node.)
@@ -31,15 +37,31 @@ const opts = Object.fromEntries(
     return [m[1], m[2]];
   }),
 );
-const print = (o) => process.stdout.write(JSON.stringify(o) + '\n');
+let print = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 // whoever reads us may be gone first (Ctrl-C ends the launcher's `| sed` before us): that ends us quietly
 process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
-const channels = (opts.channels || '').split(',').filter(Boolean);
+const grouped = opts.print === 'grouped';
+if (opts.print !== undefined && !grouped) throw new Error(`--print=${opts.print}: only --print=grouped is known`);
+if (grouped && !opts['teams-file']) throw new Error('--print=grouped needs --teams-file=PATH');
+const teams = grouped ? JSON.parse(require('fs').readFileSync(opts['teams-file'], 'utf8')) : {};
+const channels = (opts.channels || Object.values(teams).flatMap((t) => t.channels).join(','))
+  .split(',').filter(Boolean);
+let printer = null;
+if (grouped) {
+  printer = require('./grouped-printer').createPrinter({
+    teamsFile: opts['teams-file'],
+    channelCount: channels.length,
+    routerMetrics: opts['router-metrics'],
+    every: Number(opts.every || 2),
+  });
+  print = printer.accept;
+}
 const userAuthEndpoint = opts['user-auth-endpoint'];
 if (!opts.key || (channels.length === 0 && !userAuthEndpoint)) {
   process.stderr.write(
     'usage: subscriber.js --key=KEY --channels=a,b [--host=127.0.0.1 --port=6001 --auth-endpoint=URL '
-      + '--auth-header="Bearer …" --user-auth-endpoint=URL --pusher-log=1]\n',
+      + '--auth-header="Bearer …" --user-auth-endpoint=URL --pusher-log=1 '
+      + '--print=grouped --teams-file=PATH --router-metrics=URL --every=2]\n',
   );
   process.exit(2);
 }
@@ -139,7 +161,11 @@ for (const name of channels) {
   });
 }
 
-const stop = () => { pusher.disconnect(); process.exit(0); };
+const stop = () => {
+  if (printer) printer.close();
+  pusher.disconnect();
+  process.exit(0);
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 // Exit when the parent closes our stdin, so a crashed test never leaves a subscriber behind.
