@@ -14,12 +14,15 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * publisher-service's throughput, in one run, beside three references (issue 4's targets):
+ * publisher-service's throughput, in one run, beside three references (issues 4 and 17):
  *
  * <ol>
  *   <li>Soketi's own ingest ceiling: the same Soketi driven by the bare pusher-http-java client ({@link BareClient})
- *       with {@code batch_events}, 10 events per request, 32 requests in flight (the publisher should reach at least
- *       80% of it);
+ *       with {@code batch_events}, 10 events per request, 32 requests in flight. Targets: with Soketi held to 0.5 and
+ *       to 0.7 core of its own, the publisher reaches at least 90% of its ceiling; and the publisher's CPU per event
+ *       is at most 1.5 times the bare client's, which is what keeps a fleet of publishers cheap. With Soketi sharing
+ *       the machine's cores, the ratio measures how the cores are split as much as the publisher (docs/benchmarks.md):
+ *       it is printed for comparison with the retired target of 80%;
  *   <li>the naive baseline: one synchronous trigger per event, as the source systems publish (the publisher should
  *       be at least 5 times faster);
  *   <li>publisher-service consuming N seed-shaped ChannelPublish records from Kafka and delivering them to Soketi;
@@ -49,6 +52,14 @@ public final class PublisherLoadHarness {
     private static final Path SOKETI_PID = ProjectRoot.path().resolve(".switchboard/soketi/pid");
 
     private static final String SOKETI = "Soketi";
+
+    /** Target (a): the Soketi budgets (cores) at which the publisher must reach 90% of the ceiling. */
+    private static final List<Double> BUDGETS_WITH_A_TARGET = List.of(0.5, 0.7);
+
+    private static final long TARGET_PERCENT = 90;
+
+    /** Target (b): the publisher's CPU per event at most this many times the bare client's. */
+    private static final double TARGET_CPU_RATIO = 1.5;
 
     /** The harness's settings, from its arguments and system properties (benchmarks/README.md). */
     private record Options(
@@ -242,9 +253,11 @@ public final class PublisherLoadHarness {
         }
         double timesNaive = shared.publishers().median() / naive;
         report.result(
-                "publisher→Soketi (sharing the cores) vs naive one-trigger-per-event %.0f events/s: %.1f× (target ≥ 5×)",
-                naive, timesNaive);
-        report.result("publisher→stand-in with 20 ms per request: %.0f events/s (target ≥ 5,000)", standIn);
+                "publisher→Soketi (sharing the cores) vs naive one-trigger-per-event %.0f events/s: %.1f× (%s)",
+                naive, timesNaive, Report.target("≥ 5×", timesNaive >= 5));
+        report.result(
+                "publisher→stand-in with 20 ms per request: %.0f events/s (%s)",
+                standIn, Report.target("≥ 5,000", standIn >= 5_000));
     }
 
     /**
@@ -279,9 +292,15 @@ public final class PublisherLoadHarness {
             double publisher = publishers.median();
             long percent = Math.round(100 * publisher / ceiling);
             report.result(
-                    "[%s] publisher→Soketi %.0f events/s; Soketi ceiling %.0f events/s: %d%% (target ≥ 80%%)"
+                    "[%s] publisher→Soketi %.0f events/s; Soketi ceiling %.0f events/s: %d%% %s"
                             + " [medians; publisher runs %s, ceiling runs %s]",
-                    name, publisher, ceiling, percent, publishers.each("%.0f"), ceilings.each("%.0f"));
+                    name,
+                    publisher,
+                    ceiling,
+                    percent,
+                    shareTarget(percent),
+                    publishers.each("%.0f"),
+                    ceilings.each("%.0f"));
             // each publisher run against the ceiling runs just before and after it: the same ratio, less moved by
             // the machine's drift from one pair to the next
             Runs pairRatios = new Runs();
@@ -310,6 +329,33 @@ public final class PublisherLoadHarness {
                     PhaseMeter.cores(),
                     bound,
                     100 * bound / ceiling);
+            // Both figures are this whole JVM's CPU in the runs, not one component's: in the ceiling's runs, the bare
+            // client's sending thread and Netty I/O thread, beside the in-process broker and publisher-service idle
+            // (its listener paused); in the publisher's, publisher-service and the in-process broker serving its
+            // fetches, offset commits and ledger receipts, work the bare client does not cause. With the broker in
+            // its own JVM (SWITCHBOARD_TEST_KAFKA), that share leaves both figures. The target's "today 1.6–1.8×" was
+            // measured this way, with the broker in this JVM. Judged on the ratio as printed.
+            double ratio = Math.round(100 * publisherMicros / clientMicros) / 100.0;
+            report.result(
+                    "[%s] the publisher's CPU per event against the bare client's (this JVM's, medians): %.1f µs /"
+                            + " %.1f µs = %.2f× (%s)",
+                    name,
+                    publisherMicros,
+                    clientMicros,
+                    ratio,
+                    Report.target("≤ " + TARGET_CPU_RATIO + "×", ratio <= TARGET_CPU_RATIO));
+        }
+
+        /** The ratio's target at this setting, judged on the percentage as printed. */
+        private String shareTarget(long percent) {
+            if (soketiCores.isEmpty()) {
+                // the cores split between Soketi and the publisher decides this figure as much as the publisher
+                return "for comparison (retired target ≥ 80%)";
+            }
+            if (BUDGETS_WITH_A_TARGET.contains(soketiCores.getAsDouble())) {
+                return "(" + Report.target("≥ " + TARGET_PERCENT + "%", percent >= TARGET_PERCENT) + ")";
+            }
+            return "(no target at this setting)";
         }
     }
 }
