@@ -3,11 +3,8 @@ package io.switchboard.bench;
 import io.switchboard.testkit.ProjectRoot;
 import io.switchboard.testkit.pipeline.Pipeline;
 import io.switchboard.testkit.pipeline.SinkLedger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +32,7 @@ public final class FaultMatrixHarness {
         int seconds = Integer.getInteger("seconds", 30);
         int faultAt = Integer.getInteger("faultAt", 8);
         Path root = ProjectRoot.path();
-        Path work = root.resolve("benchmarks/target/faults-" + Instant.now().toEpochMilli());
+        Path work = Report.runDirectory("faults");
         List<String> only = List.of(args);
         List<String> table = new ArrayList<>();
         List<String> broken = new ArrayList<>();
@@ -95,8 +92,7 @@ public final class FaultMatrixHarness {
                 }
             }
         }
-        Files.write(work.resolve("results.md"), table, StandardCharsets.UTF_8);
-        System.out.println("results in " + work.resolve("results.md"));
+        Report.save(work, table);
         if (!broken.isEmpty()) {
             System.out.println("FAILED: lost, duplicated or reordered deliveries under " + broken);
             System.exit(1);

@@ -11,11 +11,8 @@ import io.switchboard.testkit.PusherJsSubscriber;
 import io.switchboard.testkit.Soketi;
 import io.switchboard.testkit.pipeline.OutboxFeed;
 import io.switchboard.testkit.pipeline.Pipeline;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -59,7 +56,7 @@ public final class LatencyHarness {
         int rate = Integer.getInteger("rate", 1000);
         int aggregates = Integer.getInteger("aggregates", 50);
         Path root = ProjectRoot.path();
-        Path work = root.resolve("benchmarks/target/latency-" + Instant.now().toEpochMilli());
+        Path work = Report.runDirectory("latency");
         String run = UUID.randomUUID().toString().substring(0, 6);
         List<Phase> phases = List.of(
                 new Phase("cold", rate, Integer.getInteger("coldSeconds", 30), "cold-" + run),
@@ -125,8 +122,7 @@ public final class LatencyHarness {
             }
         }
         report.forEach(System.out::println);
-        Files.write(work.resolve("results.md"), report, StandardCharsets.UTF_8);
-        System.out.println("results in " + work.resolve("results.md"));
+        Report.save(work, report);
         System.exit(0);
     }
 

@@ -46,34 +46,41 @@ import tools.jackson.databind.json.JsonMapper;
 public final class RelayLoadHarness {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    /** Extra relay arguments after the harness's own (e.g. --switchboard.outbox.batch-size=1000). */
-    private static String[] extra = new String[0];
 
     public static void main(String[] args) throws Exception {
         String which = args.length > 0 ? args[0] : "both";
         int backlog = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-        extra = args.length > 3 ? Arrays.copyOfRange(args, 3, args.length) : new String[0];
+        // extra relay arguments after the harness's own (e.g. --switchboard.outbox.batch-size=1000)
+        List<String> extra = args.length > 3 ? List.of(args).subList(3, args.length) : List.of();
         String kafka = KafkaTestBroker.bootstrapServers();
         double ceiling = producerRate(kafka, backlog);
-        long[] baseline = producerLatency(kafka, seconds);
+        Percentiles baseline = producerLatency(kafka, seconds);
         System.out.printf(
                 "baseline producer: %,.0f events/s; at 1,000/s send->append p50 %d ms, p99 %d ms%n",
-                ceiling, baseline[0], baseline[1]);
+                ceiling, baseline.p50(), baseline.p99());
         for (TestDatabase.Kind kind : TestDatabase.Kind.values()) {
             if (which.equals("both") || which.equalsIgnoreCase(kind.name())) {
-                double rate = drain(kafka, kind, backlog);
-                long[] latency = latency(kafka, kind, seconds);
+                double rate = drain(kafka, kind, backlog, extra);
+                Percentiles latency = latency(kafka, kind, seconds, extra);
                 System.out.printf(
                         "RESULT %s: backlog of %,d drained at %,.0f rows/s (%.2f of the producer); commit->Kafka at"
                                 + " 1,000 rows/s p50 %d ms, p99 %d ms (producer alone p50 %d ms, p99 %d ms)%n",
-                        kind, backlog, rate, rate / ceiling, latency[0], latency[1], baseline[0], baseline[1]);
+                        kind,
+                        backlog,
+                        rate,
+                        rate / ceiling,
+                        latency.p50(),
+                        latency.p99(),
+                        baseline.p50(),
+                        baseline.p99());
             }
         }
         System.exit(0);
     }
 
-    private static ConfigurableApplicationContext relay(String kafka, TestDatabase db, String topic) {
+    private static ConfigurableApplicationContext relay(
+            String kafka, TestDatabase db, String topic, List<String> extra) {
         List<String> args = new ArrayList<>(List.of(
                 "--spring.kafka.bootstrap-servers=" + kafka,
                 "--spring.datasource.url=" + db.jdbcUrl(),
@@ -81,16 +88,16 @@ public final class RelayLoadHarness {
                 "--switchboard.outbox.topic=" + topic,
                 "--switchboard.outbox.dead-letter-topic=" + topic + ".dlq",
                 "--logging.level.root=WARN"));
-        args.addAll(List.of(extra));
+        args.addAll(extra);
         return OutboxRelayApplication.builder().run(args.toArray(String[]::new));
     }
 
-    private static double drain(String kafka, TestDatabase.Kind kind, int rows) throws Exception {
+    private static double drain(String kafka, TestDatabase.Kind kind, int rows, List<String> extra) throws Exception {
         String topic = "bench-relay-" + UUID.randomUUID();
         try (TestDatabase db = TestDatabase.create(kind)) {
-            relay(kafka, db, topic).close(); // creates the table
+            relay(kafka, db, topic, extra).close(); // creates the table
             insertBacklog(db, rows);
-            try (ConfigurableApplicationContext relay = relay(kafka, db, topic)) {
+            try (ConfigurableApplicationContext relay = relay(kafka, db, topic, extra)) {
                 RelayLoop loop = relay.getBean(RelayLoop.class);
                 while (!loop.active()) {
                     LockSupport.parkNanos(1_000_000);
@@ -126,12 +133,13 @@ public final class RelayLoadHarness {
         }
     }
 
-    private static long[] latency(String kafka, TestDatabase.Kind kind, int seconds) throws Exception {
+    private static Percentiles latency(String kafka, TestDatabase.Kind kind, int seconds, List<String> extra)
+            throws Exception {
         String topic = "bench-latency-" + UUID.randomUUID();
         logAppendTopic(kafka, topic);
         Map<Integer, Long> committedAt = new ConcurrentHashMap<>();
         try (TestDatabase db = TestDatabase.create(kind);
-                ConfigurableApplicationContext relay = relay(kafka, db, topic);
+                ConfigurableApplicationContext relay = relay(kafka, db, topic, extra);
                 KafkaConsumer<String, byte[]> consumer = consumer(kafka, topic)) {
             int total = seconds * 1000;
             Thread writer = new Thread(() -> {
@@ -170,7 +178,7 @@ public final class RelayLoadHarness {
                 }
             }
             writer.join();
-            return percentiles(Arrays.copyOf(latencies, seen));
+            return Percentiles.of(Arrays.copyOf(latencies, seen));
         }
     }
 
@@ -187,7 +195,7 @@ public final class RelayLoadHarness {
         }
     }
 
-    private static long[] producerLatency(String kafka, int seconds) throws Exception {
+    private static Percentiles producerLatency(String kafka, int seconds) throws Exception {
         String topic = "bench-produce-latency-" + UUID.randomUUID();
         logAppendTopic(kafka, topic);
         List<Long> latencies = new ArrayList<>();
@@ -209,16 +217,7 @@ public final class RelayLoadHarness {
                 latencies.add(Math.max(0, sends.get(i).get().timestamp() - sentAt.get(i)));
             }
         }
-        return percentiles(latencies.stream().mapToLong(Long::longValue).toArray());
-    }
-
-    private static long[] percentiles(long[] values) {
-        Arrays.sort(values);
-        if (values.length == 0) {
-            return new long[] {-1, -1};
-        }
-        return new long[] {values[values.length / 2], values[Math.min(values.length - 1, (int) (values.length * 0.99))]
-        };
+        return Percentiles.of(latencies);
     }
 
     private static void logAppendTopic(String kafka, String topic) throws Exception {

@@ -5,11 +5,8 @@ import io.switchboard.testkit.pipeline.GroupWatch;
 import io.switchboard.testkit.pipeline.Pipeline;
 import io.switchboard.testkit.pipeline.ServiceProcess;
 import io.switchboard.testkit.pipeline.SinkLedger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +47,7 @@ public final class ScaleOutHarness {
         List<String> scenarios = args.length == 0 ? List.of("throughput", "kills") : List.of(args);
         int partitions = Integer.getInteger("partitions", 6);
         Path root = ProjectRoot.path();
-        Path work = root.resolve("benchmarks/target/scale-out-" + Instant.now().toEpochMilli());
+        Path work = Report.runDirectory("scale-out");
         List<String> report = new ArrayList<>();
         boolean broken = false;
         try (Pipeline pipeline = new Pipeline(
@@ -74,8 +71,7 @@ public final class ScaleOutHarness {
                 }
             }
         }
-        Files.write(work.resolve("results.md"), report, StandardCharsets.UTF_8);
-        System.out.println("results in " + work.resolve("results.md"));
+        Report.save(work, report);
         System.exit(broken ? 1 : 0);
     }
 

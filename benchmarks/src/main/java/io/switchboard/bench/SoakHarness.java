@@ -11,11 +11,9 @@ import io.switchboard.testkit.pipeline.OutboxFeed;
 import io.switchboard.testkit.pipeline.Pipeline;
 import io.switchboard.testkit.pipeline.ServiceProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -70,7 +68,7 @@ public final class SoakHarness {
         int writers = Integer.getInteger("writers", 8);
         int aggregates = Integer.getInteger("aggregates", 500);
         Path root = ProjectRoot.path();
-        Path work = root.resolve("benchmarks/target/soak-" + Instant.now().toEpochMilli());
+        Path work = Report.runDirectory("soak");
         String prefix = "soak-" + UUID.randomUUID().toString().substring(0, 6);
         List<String> watched = new ArrayList<>();
         for (int a = 0; a < 10; a++) {
@@ -154,7 +152,7 @@ public final class SoakHarness {
             report.add("plot: " + work.resolve("soak.png"));
         }
         report.forEach(System.out::println);
-        Files.write(work.resolve("results.md"), report, StandardCharsets.UTF_8);
+        Report.save(work, report);
         System.exit(0);
     }
 
