@@ -82,7 +82,8 @@ public class ConsoleConfig implements WebMvcConfigurer {
                         to,
                         TRACE_TIMEOUT),
                 properties.traceWindow(),
-                clock);
+                clock,
+                ConsoleTrace.Budget.DEFAULT);
     }
 
     /**
