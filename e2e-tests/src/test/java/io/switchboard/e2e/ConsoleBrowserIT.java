@@ -21,6 +21,8 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -34,11 +36,13 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The live console (issue 16) in a real browser: the whole pipeline in-process (Postgres outbox, outbox-relay, the
  * in-process KRaft broker, router-service, publisher-service, Soketi) and gateway-service with the console on, as
- * {@code ./switchboard dev} runs it; Debian's headless Chromium, driven by playwright-core
- * ({@code scripts/node/console-check.js}), opens {@code /console/}. Seed-shaped outbox rows of three teams go in, and
- * one whose payload key cannot name a channel; the page must show the published event with its channels, size and
- * latency, the router's dead letter with its reason, the event as the page's own pusher-js client received it, the
- * channel's rate, the stages' counters, and the trace answer for the event. The screenshot is kept in
+ * {@code ./switchboard dev} runs it, demo included (the five teams' rows, at 20 per second); Debian's headless
+ * Chromium, driven by playwright-core ({@code scripts/node/console-check.js}), opens {@code /console/}. The page must
+ * show published events of every team of the demo (on the channels its frontend subscribes to, frontends.json). Two
+ * rows of the test's own go in beside the demo: an audit step on a channel of this run only, and one whose payload
+ * key cannot name a channel; the page must show the first with its channels, size and latency, the router's dead
+ * letter of the second with its reason, the event as the page's own pusher-js client received it, the channel's
+ * rate, the stages' counters, and the trace answer for the event. The screenshot is kept in
  * {@code target/console-screenshot.png}.
  */
 class ConsoleBrowserIT {
@@ -47,6 +51,8 @@ class ConsoleBrowserIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path SCREENSHOT =
             Path.of("target", "console-screenshot.png").toAbsolutePath();
+    /** The demo's teams and the channels each one's frontend subscribes to. */
+    private static final Path TEAMS = ProjectRoot.path().resolve("outbox-relay/src/main/resources/demo/frontends.json");
 
     private static final List<String> NO_SECURITY = List.of(
             "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
@@ -75,9 +81,14 @@ class ConsoleBrowserIT {
                 // the gateway's Spring Security shares this JVM's classpath; the pipeline services have none in
                 // production, and their /actuator/prometheus answers whoever reaches their port
                 "--spring.autoconfigure.exclude=" + String.join(",", NO_SECURITY));
+        // the demo of ./switchboard dev (review of issue 16: no test had ever shown its events reach the console)
         ConfigurableApplicationContext relay = start(OutboxRelayApplication.builder()
                 .run(args(
-                        common, "--spring.datasource.url=" + db.jdbcUrl(), "--switchboard.outbox.poll-interval=20ms")));
+                        common,
+                        "--spring.datasource.url=" + db.jdbcUrl(),
+                        "--switchboard.outbox.poll-interval=20ms",
+                        "--switchboard.demo.enabled=true",
+                        "--switchboard.demo.rate=20")));
         ConfigurableApplicationContext router =
                 start(RouterApplication.builder().run(args(common)));
         ConfigurableApplicationContext publisher = start(PublisherApplication.builder()
@@ -110,7 +121,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    void theConsoleShowsAPublishedEventADeadLetterWithItsReasonAndTheTraceAnswer() throws Exception {
+    void theConsoleShowsTheDemosTeamsAPublishedEventADeadLetterWithItsReasonAndTheTraceAnswer() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String auditId = "audit-" + run;
         String channel = "private-audit-" + auditId;
@@ -130,6 +141,8 @@ class ConsoleBrowserIT {
                         "--dead-event-id=" + dead,
                         "--dead-reason=UNSAFE_PLACEHOLDER",
                         "--screenshot=" + SCREENSHOT,
+                        "--teams-file=" + TEAMS,
+                        "--teams-timeout-ms=20000",
                         "--timeout-ms=60000")
                 .start();
         List<JsonNode> lines = new CopyOnWriteArrayList<>();
@@ -140,7 +153,7 @@ class ConsoleBrowserIT {
         errors.setDaemon(true);
         errors.start();
         try {
-            // once the page is up and its pusher-js client subscribed, the teams' services write their rows
+            // once the page is up and its pusher-js client subscribed, the test writes its rows among the demo's
             await().atMost(Duration.ofSeconds(90))
                     .pollInterval(Duration.ofMillis(50))
                     .failFast("console-check ended early: " + lines, () -> !check.isAlive())
@@ -151,13 +164,6 @@ class ConsoleBrowserIT {
             insert(published, "audit.step_completed", "audit", auditId, """
                     {"audit_id":"%s","fiche_id":"F%s","step_position":3,"step_name":"Disclosure","score":8,\
                     "max_score":10,"conforme":true,"total_citations":4,"status":"completed"}""".formatted(auditId, run));
-            // seed 000: a QA run's progress (to private-org.…)
-            insert(UUID.randomUUID().toString(), "qa.run.progress", "qa_run", "qa-" + run, """
-                    {"type":"qa.run.progress","org_id":7,"actor_id":10,"qa_run_id":123,"status":"running",\
-                    "stage":"render","percent":42,"message":"Rendering density heatmap"}""");
-            // seed 001: a document analysed (to private-documents.…)
-            insert(UUID.randomUUID().toString(), "document.analyzed", "document", "doc-" + run, """
-                    {"document_id":"%s","ai_confidence":0.93,"critical_sections":[2,5]}""".formatted(run));
             // a payload key that cannot be part of a channel name: the router dead-letters it with the reason
             insert(dead, "audit.step_completed", "audit", "audit-bad-" + run, """
                     {"audit_id":"audit %s has spaces","fiche_id":"F%s","status":"completed"}""".formatted(run, run));
@@ -176,6 +182,29 @@ class ConsoleBrowserIT {
                 .orElse(null);
         assertThat(done).as("what console-check printed: %s", lines).isNotNull();
         assertThat(check.exitValue()).isZero();
+
+        // every team of the demo, as its frontend would see it: an event on one of its channels, with an id and a size
+        Map<String, List<String>> channelsByTeam = new TreeMap<>();
+        JSON.readTree(TEAMS.toFile())
+                .properties()
+                .forEach(team -> channelsByTeam.put(
+                        team.getKey(),
+                        team.getValue()
+                                .path("channels")
+                                .valueStream()
+                                .map(JsonNode::asString)
+                                .toList()));
+        assertThat(channelsByTeam).hasSize(5);
+        assertThat(done.path("teams").propertyNames()).containsExactlyInAnyOrderElementsOf(channelsByTeam.keySet());
+        channelsByTeam.forEach((team, channels) -> {
+            List<String> row = texts(done.path("teams").path(team));
+            assertThat(List.of(row.get(3).split(", ")))
+                    .as("team %s: %s", team, row)
+                    .containsAnyElementsOf(channels);
+            assertThat(row.get(1)).as("team %s: the event's name", team).isNotBlank();
+            assertThat(row.get(2)).as("team %s: its id", team).matches("[0-9a-f-]{36}");
+            assertThat(row.get(4)).as("team %s: its size", team).matches("\\d+ B");
+        });
 
         // the event as Pusher accepted it: name, its two channels, its size, not truncated, a latency
         List<String> event = texts(done.path("event"));

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 public final class Loopback {
 
     private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.\\d{1,3}){3}");
+    private static final Pattern PORT = Pattern.compile(":\\d{1,5}");
 
     private Loopback() {}
 
@@ -36,6 +37,33 @@ public final class Loopback {
             }
         }
         return false;
+    }
+
+    /**
+     * A request's {@code Host} header, {@code host[:port]}: true when the host is loopback ({@code localhost},
+     * {@code 127.x.y.z}, {@code [::1]}). A missing header, a malformed port or an IPv6 address without its brackets
+     * is not.
+     */
+    public static boolean hostHeader(String header) {
+        if (header == null) {
+            return false;
+        }
+        String value = header.strip();
+        String host;
+        String port;
+        if (value.startsWith("[")) {
+            int close = value.indexOf(']');
+            if (close < 0) {
+                return false;
+            }
+            host = value.substring(0, close + 1);
+            port = value.substring(close + 1);
+        } else {
+            int colon = value.indexOf(':');
+            host = colon < 0 ? value : value.substring(0, colon);
+            port = colon < 0 ? "" : value.substring(colon);
+        }
+        return (port.isEmpty() || PORT.matcher(port).matches()) && host(host);
     }
 
     /**

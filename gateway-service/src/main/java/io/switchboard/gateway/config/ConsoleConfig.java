@@ -82,18 +82,22 @@ public class ConsoleConfig implements WebMvcConfigurer {
                         to,
                         TRACE_TIMEOUT),
                 properties.traceWindow(),
-                clock);
+                clock,
+                ConsoleTrace.Budget.DEFAULT);
     }
 
-    /** The page's pusher-js settings, from the gateway's own Pusher app: the key and where browsers connect. */
+    /**
+     * The page's pusher-js settings, from the gateway's own Pusher app: the key, and where browsers connect, which
+     * may differ from where the gateway calls ({@link ConsoleProperties#browserWsHost}).
+     */
     @Bean
     LiveView consoleLiveView(ConsoleProperties properties, PusherProperties pusher) {
-        boolean selfHosted = pusher.host() != null && !pusher.host().isBlank();
+        String host = properties.browserWsHost(pusher);
         return new LiveView(
                 pusher.key(),
                 pusher.cluster(),
-                selfHosted ? pusher.host() : null,
-                selfHosted ? pusher.port() : null,
+                host,
+                host == null ? null : properties.browserWsPort(pusher),
                 pusher.encrypted(),
                 SecurityConfig.AUTH,
                 properties.liveChannels());

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -30,6 +31,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     10000; the console starts this many records before the end of each partition
  * @param liveChannels the channels the page's pusher-js client subscribes to at first
  * @param traceWindow how far back the trace search reads (as {@code switchboard trace --since})
+ * @param wsHost where browsers open the Pusher-protocol server's WebSocket, when it differs from where the gateway
+ *     reaches its HTTP API ({@code PUSHER_HOST}): in compose the gateway calls {@code soketi}, a name browsers cannot
+ *     resolve. Unset: {@code PUSHER_HOST}. Env {@code SWITCHBOARD_CONSOLE_WS_HOST}
+ * @param wsPort that WebSocket's port; unset: {@code PUSHER_PORT}. Env {@code SWITCHBOARD_CONSOLE_WS_PORT}
  */
 @ConfigurationProperties("switchboard.console")
 public record ConsoleProperties(
@@ -42,9 +47,20 @@ public record ConsoleProperties(
         @DefaultValue Metrics metrics,
         @DefaultValue("200") int capacity,
         @DefaultValue("private-global") List<String> liveChannels,
-        @DefaultValue("2h") Duration traceWindow) {
+        @DefaultValue("2h") Duration traceWindow,
+        String wsHost,
+        Integer wsPort) {
 
     static final String ENABLED = "switchboard.console.enabled (SWITCHBOARD_CONSOLE_ENABLED)";
+    static final String WS_HOST = "switchboard.console.ws-host (SWITCHBOARD_CONSOLE_WS_HOST)";
+    static final String WS_PORT = "switchboard.console.ws-port (SWITCHBOARD_CONSOLE_WS_PORT)";
+
+    /**
+     * A host the page may be told to connect to and the Content-Security-Policy may name: a DNS name, an IPv4
+     * address or a bracketed IPv6 address. Nothing else, since the host is written into a response header.
+     */
+    private static final Pattern WS_HOST_SYNTAX =
+            Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+]");
 
     public ConsoleProperties {
         kafka = kafka == null ? Map.of() : Map.copyOf(kafka);
@@ -61,14 +77,50 @@ public record ConsoleProperties(
             throw new IllegalArgumentException(
                     "switchboard.console.bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS) is empty");
         }
+        wsHost = wsHost == null || wsHost.isBlank() ? null : wsHost.strip();
+        if (wsHost != null && !WS_HOST_SYNTAX.matcher(wsHost).matches()) {
+            throw new IllegalArgumentException(
+                    WS_HOST + " must be a host name or an IP address (no scheme, port or path), not " + wsHost);
+        }
+        if (wsPort != null && (wsPort < 1 || wsPort > 65535)) {
+            throw new IllegalArgumentException(WS_PORT + " must be from 1 to 65535, not " + wsPort);
+        }
     }
 
     /**
-     * True when the console's data is open to whoever connects: {@code auto} and a loopback {@code server.address}
-     * (read from its text, never resolved). An unset address (every interface) is not loopback.
+     * The host browsers open the Pusher-protocol server's WebSocket on: {@code ws-host}, else the gateway's
+     * {@code PUSHER_HOST}; null for Pusher's own cluster (neither set).
      */
-    public boolean openWithoutToken(String serverAddress) {
-        return access == ManagementAccessProperties.Access.AUTO && Loopback.listenAddress(serverAddress);
+    public String browserWsHost(PusherProperties pusher) {
+        if (wsHost != null) {
+            return wsHost;
+        }
+        if (pusher.host() == null || pusher.host().isBlank()) {
+            return null;
+        }
+        String host = pusher.host().strip();
+        if (!WS_HOST_SYNTAX.matcher(host).matches()) {
+            throw new IllegalArgumentException("switchboard.pusher.host (PUSHER_HOST) " + host + " cannot be handed to"
+                    + " the console's browsers; set " + WS_HOST + " to the host they connect to");
+        }
+        return host;
+    }
+
+    /** The port of that WebSocket: {@code ws-port}, else {@code PUSHER_PORT}; null for the scheme's default. */
+    public Integer browserWsPort(PusherProperties pusher) {
+        return wsPort != null ? wsPort : pusher.port();
+    }
+
+    /**
+     * True when the console's data is open to whoever connects: {@code auto}, a loopback {@code server.address} (read
+     * from its text, never resolved), and no proxy in front. An unset address (every interface) is not loopback; and
+     * behind a proxy ({@code behindProxy}: forwarded headers believed, or trusted proxies listed), a loopback bind
+     * says nothing of who is on the other side of that proxy.
+     */
+    public boolean openWithoutToken(String serverAddress, boolean behindProxy) {
+        return access == ManagementAccessProperties.Access.AUTO
+                && !behindProxy
+                && Loopback.listenAddress(serverAddress);
     }
 
     /** The extra Kafka properties' names only: their values may hold credentials ({@code sasl.jaas.config}). */
@@ -76,7 +128,8 @@ public record ConsoleProperties(
     public String toString() {
         return "ConsoleProperties[enabled=" + enabled + ", access=" + access + ", bootstrapServers=" + bootstrapServers
                 + ", kafka=" + kafka.keySet() + ", topics=" + topics + ", metrics=" + metrics + ", capacity="
-                + capacity + ", liveChannels=" + liveChannels + ", traceWindow=" + traceWindow + "]";
+                + capacity + ", liveChannels=" + liveChannels + ", traceWindow=" + traceWindow + ", wsHost=" + wsHost
+                + ", wsPort=" + wsPort + "]";
     }
 
     /** The topics; {@code events} and {@code publish} name the dead-letter topics too. */

@@ -1,6 +1,7 @@
 package io.switchboard.gateway.config;
 
 import io.switchboard.gateway.auth.AuthMode;
+import io.switchboard.gateway.http.LoopbackHostFilter;
 import io.switchboard.gateway.http.RefusalCors;
 import io.switchboard.gateway.http.Refusals;
 import io.switchboard.gateway.http.TokenRefusals;
@@ -21,6 +22,7 @@ import org.springframework.boot.actuate.autoconfigure.web.server.ManagementServe
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -51,7 +53,8 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
  *       audience: AuthConfig's decoder) before the channel policy is asked; a missing, forged, expired or malformed
  *       token gets 401, counted as {@code no_token}, {@code token_expired}, {@code token_signature},
  *       {@code token_claims} or {@code token_malformed} ({@link TokenRefusals}); then the per-caller rate limit.
- *   <li><b>The console</b>, only when enabled ({@code /console/**}): open on a loopback {@code server.address};
+ *   <li><b>The console</b>, only when enabled ({@code /console/**}): open on a loopback {@code server.address} with
+ *       no proxy in front, to requests whose {@code Host} is loopback ({@link LoopbackHostFilter});
  *       elsewhere its page and script load for anyone (they hold no data) and its {@code /console/api/**} needs the
  *       operator token ({@link ConsoleProperties#openWithoutToken}).
  *   <li><b>Everything else</b>, on either port, answers 404: the public port serves no {@code /actuator} at all.
@@ -173,25 +176,36 @@ public class SecurityConfig {
             ConsoleProperties console,
             OperatorProperties operator,
             PusherProperties pusher,
+            ForwardingProperties forwarding,
+            ServerProperties server,
             Environment environment)
             throws Exception {
         String address = environment.getProperty("server.address");
-        boolean open = console.openWithoutToken(address);
+        // behind a proxy, a loopback bind no longer means "someone on this host": the proxy forwards whoever reaches it
+        boolean behindProxy = server.getForwardHeadersStrategy() == ServerProperties.ForwardHeadersStrategy.NATIVE
+                || !forwarding.trustedProxies().isEmpty();
+        boolean open = console.openWithoutToken(address, behindProxy);
         OperatorToken token = operator.operatorToken().orElse(null);
         if (!open && token == null) {
             throw new IllegalStateException(ConsoleProperties.ENABLED + " on server.address "
                     + (address == null || address.isBlank() ? "(every interface)" : address)
                     + (console.access() == ManagementAccessProperties.Access.AUTO ? "" : " with access operator-token")
+                    + (behindProxy
+                            ? " behind a proxy (" + ForwardingConfig.STRATEGY + " native or "
+                                    + ForwardingProperties.SETTING + " set)"
+                            : "")
                     + " needs " + OperatorProperties.SETTING
                     + ": beyond loopback the console's data (every event, channel and dead letter) is for operators");
         }
         log.info(
                 "console: {}/ enabled; its data {}",
                 CONSOLE,
-                open ? "open (server.address is loopback)" : "for the operator token");
+                open
+                        ? "open (server.address is loopback), for Host localhost, 127.x or [::1] only"
+                        : "for the operator token");
         common(http)
                 .securityMatcher(CONSOLE, CONSOLE + "/**")
-                .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(consolePolicy(pusher))))
+                .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(consolePolicy(console, pusher))))
                 .authorizeHttpRequests(a -> {
                     a.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
                     if (!open) {
@@ -201,18 +215,22 @@ public class SecurityConfig {
                 })
                 .addFilterBefore(new OperatorTokenFilter(token, open), AuthorizationFilter.class)
                 .exceptionHandling(e -> e.authenticationEntryPoint(OperatorTokenFilter.entryPoint()));
+        if (open) {
+            // open means "whoever is on this host"; a page elsewhere whose name resolves to 127.0.0.1 (DNS rebinding)
+            // reaches the loopback port too, but its requests carry its own name as Host
+            http.addFilterBefore(new LoopbackHostFilter(), OperatorTokenFilter.class);
+        }
         return http.build();
     }
 
     /**
      * The console's Content-Security-Policy: its own script and styles only (no inline script, so text from Kafka
      * that reached the page could never run), its own API, and the WebSocket of the Pusher-protocol server that
-     * browsers connect to.
+     * browsers connect to ({@link ConsoleProperties#browserWsHost}).
      */
-    static String consolePolicy(PusherProperties pusher) {
-        String ws = pusher.host() != null && !pusher.host().isBlank()
-                ? pusher.host()
-                : "ws-" + pusher.cluster() + ".pusher.com";
+    static String consolePolicy(ConsoleProperties console, PusherProperties pusher) {
+        String host = console.browserWsHost(pusher);
+        String ws = host != null ? host : "ws-" + pusher.cluster() + ".pusher.com";
         return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://"
                 + ws + ":* wss://" + ws + ":*; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     }

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * with a consumer of its own: partitions assigned (no group, nothing committed, so no service's offsets or
  * rebalances are touched), starting {@code backlog} records before each partition's end. A topic created later
  * (the first dead letter) is picked up within {@link #REFRESH} and read from its beginning. When Kafka cannot be
- * reached the feed says so in its {@link #status()} and keeps trying; the gateway goes on serving browsers.
+ * reached, or anything else fails, the feed says so in its {@link #status()} and keeps trying; the gateway goes on
+ * serving browsers. A record that cannot be shown (not decodable while the schema registry is unavailable, say) is
+ * counted in the status rather than dropped unseen.
  */
 public final class ConsoleFeed implements AutoCloseable {
 
@@ -52,6 +54,7 @@ public final class ConsoleFeed implements AutoCloseable {
     private volatile boolean stopped;
     private volatile Consumer<byte[], byte[]> consumer;
     private volatile FeedStatus status;
+    private volatile long skipped;
     private boolean listedOnce;
     private Instant nextRefresh = Instant.MIN;
 
@@ -70,7 +73,7 @@ public final class ConsoleFeed implements AutoCloseable {
         this.backlog = backlog;
         this.bootstrapServers = bootstrapServers;
         this.clock = clock;
-        this.status = new FeedStatus(bootstrapServers, false, Map.of(), null, null);
+        this.status = new FeedStatus(bootstrapServers, false, Map.of(), null, null, 0);
         this.thread = new Thread(this::run, "console-feed");
         this.thread.setDaemon(true);
     }
@@ -95,12 +98,10 @@ public final class ConsoleFeed implements AutoCloseable {
                 step(consumer);
             } catch (WakeupException | InterruptException e) {
                 // close() woke the consumer up
-            } catch (KafkaException | IllegalStateException e) {
-                String line = oneLine(e);
-                if (status.error() == null || !status.error().equals(line)) {
-                    log.warn("console feed: {} (retrying every {} s)", line, RETRY.toSeconds());
-                }
-                status = new FeedStatus(bootstrapServers, false, status.partitions(), line, status.lastPoll());
+            } catch (RuntimeException e) {
+                // Kafka's failures (a broker gone, a topic deleted) and anything unforeseen alike: an exception that
+                // left this loop would end the thread, and the page would show the last rows as current forever
+                failed(e);
                 closeConsumer();
                 pause(RETRY);
             }
@@ -116,14 +117,51 @@ public final class ConsoleFeed implements AutoCloseable {
             nextRefresh = now.plus(REFRESH);
         }
         if (assigned.isEmpty()) {
-            status = new FeedStatus(bootstrapServers, true, Map.of(), "none of " + topics.all() + " exists yet", now);
+            status = new FeedStatus(
+                    bootstrapServers, true, Map.of(), "none of " + topics.all() + " exists yet", now, skipped);
             pause(POLL);
             return;
         }
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-            accept(record);
+            try {
+                accept(record);
+            } catch (RuntimeException e) {
+                // one record the rows cannot hold must not stop the others: reading again would meet it again
+                skip(record, e);
+            }
         }
-        status = new FeedStatus(bootstrapServers, true, partitionCounts(), null, clock.instant());
+        status = new FeedStatus(bootstrapServers, true, partitionCounts(), null, clock.instant(), skipped);
+    }
+
+    /** Says why the feed stopped reading, logging a failure once rather than every {@link #RETRY}. */
+    private void failed(RuntimeException e) {
+        String line = e instanceof KafkaException || e instanceof IllegalStateException
+                ? oneLine(e)
+                : e.getClass().getSimpleName() + ": " + oneLine(e);
+        if (status.error() == null || !status.error().equals(line)) {
+            if (e instanceof KafkaException) {
+                log.warn("console feed: {} (retrying every {} s)", line, RETRY.toSeconds());
+            } else {
+                log.warn("console feed: {} (retrying every {} s)", line, RETRY.toSeconds(), e);
+            }
+        }
+        status = new FeedStatus(bootstrapServers, false, status.partitions(), line, status.lastPoll(), skipped);
+    }
+
+    /** Counts a record not shown; the first is logged, the count is on the page. */
+    private void skip(ConsumerRecord<byte[], byte[]> record, RuntimeException cause) {
+        if (skipped++ == 0) {
+            String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+            if (cause == null) {
+                log.warn(
+                        "console feed: {} could not be decoded (is the schema registry reachable, and does it know"
+                                + " the record's schema id?); records not shown are counted on the page",
+                        where);
+            } else {
+                log.warn(
+                        "console feed: {} could not be shown; records not shown are counted on the page", where, cause);
+            }
+        }
     }
 
     private void assignNewPartitions(Consumer<byte[], byte[]> consumer) {
@@ -158,6 +196,7 @@ public final class ConsoleFeed implements AutoCloseable {
         if (topic.equals(topics.ledger())) {
             DeliveryReceipt receipt = values.receipt(record);
             if (receipt == null) {
+                skip(record, null);
                 return;
             }
             switch (receipt.getOutcome()) {
@@ -168,6 +207,8 @@ public final class ConsoleFeed implements AutoCloseable {
         } else if (topic.equals(topics.publish())) {
             if (values.eventOrPublish(record) instanceof ChannelPublish p) {
                 state.routed(p.getEventId(), FeedRows.data(p));
+            } else {
+                skip(record, null);
             }
         } else if (topic.equals(topics.eventsDlq()) || topic.equals(topics.publishDlq())) {
             state.notPublished(FeedRows.deadLetter(record, values.eventOrPublish(record)));

@@ -17,15 +17,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads each stage's counters from its service's {@code /actuator/prometheus} every {@code interval}, on a thread of
  * its own, so a page's request never waits on a slow service. A service that does not answer is shown as down with
- * the reason, and its last numbers are dropped rather than shown as current.
+ * the reason, and its last numbers are dropped rather than shown as current; so is one whose scrape fails in any
+ * other way, and the next scrape is still made.
  */
 public final class MetricsScraper implements AutoCloseable {
 
     static final Duration TIMEOUT = Duration.ofSeconds(3);
+    private static final Logger log = LoggerFactory.getLogger(MetricsScraper.class);
 
     private final Map<Stage, URI> urls;
     private final Clock clock;
@@ -33,8 +38,16 @@ public final class MetricsScraper implements AutoCloseable {
     private final Map<Stage, StageCounters> last = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
     private final Duration interval;
+    private final BiFunction<Stage, URI, StageCounters> reader;
+    private final Map<Stage, String> failures = new ConcurrentHashMap<>();
 
     public MetricsScraper(Map<Stage, URI> urls, Duration interval, Clock clock) {
+        this(urls, interval, clock, null);
+    }
+
+    /** @param reader reads one stage's counters; null for the HTTP scrape ({@link #scrape}). For tests. */
+    MetricsScraper(Map<Stage, URI> urls, Duration interval, Clock clock, BiFunction<Stage, URI, StageCounters> reader) {
+        this.reader = reader == null ? this::scrape : reader;
         this.urls = new EnumMap<>(urls);
         this.interval = interval;
         this.clock = clock;
@@ -61,8 +74,31 @@ public final class MetricsScraper implements AutoCloseable {
         return all;
     }
 
+    /** How often each stage is read. */
+    public Duration interval() {
+        return interval;
+    }
+
+    /**
+     * Reads every stage. Nothing may leave this method: an exception thrown from a task of
+     * {@code scheduleWithFixedDelay} cancels every later run, and the page would show the last numbers forever.
+     */
     void scrapeAll() {
-        urls.forEach((stage, url) -> last.put(stage, scrape(stage, url)));
+        urls.forEach((stage, url) -> {
+            StageCounters counters;
+            try {
+                counters = reader.apply(stage, url);
+                failures.remove(stage);
+            } catch (RuntimeException e) {
+                String why = "scrape failed: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage().replaceAll("\\s*\\R\\s*", " "));
+                if (!why.equals(failures.put(stage, why))) {
+                    log.warn("console: reading {}'s metrics at {} failed", stage.key(), url, e);
+                }
+                counters = down(stage, url, why);
+            }
+            last.put(stage, counters);
+        });
     }
 
     StageCounters scrape(Stage stage, URI url) {

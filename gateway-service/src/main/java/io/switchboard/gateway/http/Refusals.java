@@ -51,6 +51,8 @@ public final class Refusals {
     public static final String CORS_ORIGIN_REFUSED = "cors_origin_refused";
     /** The test endpoint's publish was refused by Pusher (502). */
     public static final String PUSHER_REFUSED = "pusher_refused";
+    /** A request for the loopback-open console with a Host that is not loopback (DNS rebinding), 403. */
+    public static final String HOST_NOT_LOOPBACK = "host_not_loopback";
 
     static final String ATTRIBUTE = Refusals.class.getName() + ".reason";
 

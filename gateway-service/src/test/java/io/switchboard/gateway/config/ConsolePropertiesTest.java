@@ -23,26 +23,100 @@ class ConsolePropertiesTest {
     void isOpenOnlyOnALoopbackBindWithAccessAuto() {
         ConsoleProperties auto = properties(Access.AUTO, Map.of());
 
-        assertThat(auto.openWithoutToken("127.0.0.1")).isTrue();
-        assertThat(auto.openWithoutToken("::1")).isTrue();
-        assertThat(auto.openWithoutToken("localhost")).isTrue();
-        assertThat(auto.openWithoutToken("0.0.0.0")).isFalse();
-        assertThat(auto.openWithoutToken("10.0.0.7")).isFalse();
-        assertThat(auto.openWithoutToken(null)).as("unset: every interface").isFalse();
-        assertThat(auto.openWithoutToken("gateway.internal"))
+        assertThat(auto.openWithoutToken("127.0.0.1", false)).isTrue();
+        assertThat(auto.openWithoutToken("::1", false)).isTrue();
+        assertThat(auto.openWithoutToken("localhost", false)).isTrue();
+        assertThat(auto.openWithoutToken("0.0.0.0", false)).isFalse();
+        assertThat(auto.openWithoutToken("10.0.0.7", false)).isFalse();
+        assertThat(auto.openWithoutToken(null, false))
+                .as("unset: every interface")
+                .isFalse();
+        assertThat(auto.openWithoutToken("gateway.internal", false))
                 .as("a name is never resolved")
                 .isFalse();
-        assertThat(properties(Access.OPERATOR_TOKEN, Map.of()).openWithoutToken("127.0.0.1"))
+        assertThat(properties(Access.OPERATOR_TOKEN, Map.of()).openWithoutToken("127.0.0.1", false))
                 .isFalse();
+    }
+
+    /** Review of issue 16: a reverse proxy on the host forwards the world to a loopback bind. */
+    @Test
+    void isNotOpenOnALoopbackBindBehindAProxy() {
+        assertThat(properties(Access.AUTO, Map.of()).openWithoutToken("127.0.0.1", true))
+                .isFalse();
+    }
+
+    /**
+     * Review of issue 16: in compose the gateway calls Soketi as {@code soketi}, a name no browser resolves; the page
+     * and its Content-Security-Policy must name where browsers connect instead.
+     */
+    @Test
+    void theBrowsersWebSocketIsWsHostAndWsPortWhenSetAndThePusherHostOtherwise() {
+        PusherProperties pusher = new PusherProperties("1", "key", "secret", "mt1", "soketi", 6001, "http", null);
+        ConsoleProperties compose = properties(Access.AUTO, Map.of(), "127.0.0.1", 16001);
+        ConsoleProperties unset = properties(Access.AUTO, Map.of());
+
+        assertThat(new ConsoleConfig().consoleLiveView(compose, pusher))
+                .extracting(l -> l.wsHost(), l -> l.wsPort())
+                .containsExactly("127.0.0.1", 16001);
+        assertThat(SecurityConfig.consolePolicy(compose, pusher))
+                .contains("connect-src 'self' ws://127.0.0.1:* wss://127.0.0.1:*;")
+                .doesNotContain("soketi");
+        assertThat(new ConsoleConfig().consoleLiveView(unset, pusher))
+                .extracting(l -> l.wsHost(), l -> l.wsPort())
+                .containsExactly("soketi", 6001);
+        assertThat(SecurityConfig.consolePolicy(unset, pusher)).contains("ws://soketi:* wss://soketi:*;");
+        assertThat(new ConsoleConfig().consoleLiveView(properties(Access.AUTO, Map.of(), "localhost", null), pusher))
+                .as("each falls back on its own")
+                .extracting(l -> l.wsHost(), l -> l.wsPort())
+                .containsExactly("localhost", 6001);
+        PusherProperties cloud = new PusherProperties("1", "key", "secret", "eu", null, null, "https", null);
+        assertThat(new ConsoleConfig().consoleLiveView(unset, cloud).wsHost())
+                .as("Pusher's own cluster")
+                .isNull();
+        assertThat(SecurityConfig.consolePolicy(unset, cloud)).contains("wss://ws-eu.pusher.com:*");
+    }
+
+    @Test
+    void refusesAWsHostThatIsNotAHostAndAWsPortOutOfRange() {
+        for (String bad : new String[] {"http://127.0.0.1", "127.0.0.1:6001", "a b", "x; script-src *", "h/path"}) {
+            assertThatThrownBy(() -> properties(Access.AUTO, Map.of(), bad, null))
+                    .as(bad)
+                    .hasMessageContaining("switchboard.console.ws-host (SWITCHBOARD_CONSOLE_WS_HOST)");
+        }
+        assertThat(properties(Access.AUTO, Map.of(), "[::1]", null).wsHost()).isEqualTo("[::1]");
+        assertThatThrownBy(() -> properties(Access.AUTO, Map.of(), null, 70000))
+                .hasMessageContaining("switchboard.console.ws-port (SWITCHBOARD_CONSOLE_WS_PORT)");
     }
 
     @Test
     void refusesACapacityOrATraceWindowOutOfBoundsNamingTheSetting() {
         assertThatThrownBy(() -> new ConsoleProperties(
-                        true, Access.AUTO, "k:9092", null, null, topics(), METRICS, 5, List.of(), Duration.ofHours(2)))
+                        true,
+                        Access.AUTO,
+                        "k:9092",
+                        null,
+                        null,
+                        topics(),
+                        METRICS,
+                        5,
+                        List.of(),
+                        Duration.ofHours(2),
+                        null,
+                        null))
                 .hasMessageContaining("switchboard.console.capacity");
         assertThatThrownBy(() -> new ConsoleProperties(
-                        true, Access.AUTO, "k:9092", null, null, topics(), METRICS, 200, List.of(), Duration.ZERO))
+                        true,
+                        Access.AUTO,
+                        "k:9092",
+                        null,
+                        null,
+                        topics(),
+                        METRICS,
+                        200,
+                        List.of(),
+                        Duration.ZERO,
+                        null,
+                        null))
                 .hasMessageContaining("switchboard.console.trace-window");
     }
 
@@ -78,8 +152,24 @@ class ConsolePropertiesTest {
     }
 
     private static ConsoleProperties properties(Access access, Map<String, String> kafka) {
+        return properties(access, kafka, null, null);
+    }
+
+    private static ConsoleProperties properties(
+            Access access, Map<String, String> kafka, String wsHost, Integer wsPort) {
         return new ConsoleProperties(
-                true, access, "k:9092", kafka, null, topics(), METRICS, 200, List.of(), Duration.ofHours(2));
+                true,
+                access,
+                "k:9092",
+                kafka,
+                null,
+                topics(),
+                METRICS,
+                200,
+                List.of(),
+                Duration.ofHours(2),
+                wsHost,
+                wsPort);
     }
 
     private static ConsoleProperties.Topics topics() {

@@ -9,7 +9,9 @@ import static org.awaitility.Awaitility.await;
 import io.switchboard.gateway.console.ConsoleFeed;
 import io.switchboard.testkit.Soketi;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -47,6 +49,9 @@ class ConsoleAccessIT {
         Map<String, String> env = new HashMap<>(Map.of("SWITCHBOARD_AUTH_MODE", "names-only"));
         env.put("SWITCHBOARD_CONSOLE_ACCESS", "operator-token");
         env.put("SWITCHBOARD_OPERATOR_TOKEN", OPERATOR_TOKEN);
+        // browsers reach the Pusher-protocol server elsewhere than the gateway does, as in compose
+        env.put("SWITCHBOARD_CONSOLE_WS_HOST", "localhost");
+        env.put("SWITCHBOARD_CONSOLE_WS_PORT", "16001");
         operatorOnly = TestGateway.start(console(env));
     }
 
@@ -107,6 +112,61 @@ class ConsoleAccessIT {
         assertThat(view.path("channels").valueStream().map(JsonNode::asString))
                 .containsExactly("private-global", "private-org.5");
         assertThat(live.body()).as("the app secret never reaches the page").doesNotContain(Soketi.SECRET);
+    }
+
+    /** Review of issue 16: DNS rebinding. A page whose name resolves to 127.0.0.1 still sends its name as Host. */
+    @Test
+    void openOnLoopbackOnlyForRequestsWhoseHostIsLoopback() throws Exception {
+        int port = Integer.parseInt(loopback.context().getEnvironment().getProperty("local.server.port"));
+
+        assertThat(rawGet(port, "/console/api/state", "rebound.example:" + port))
+                .startsWith("HTTP/1.1 403")
+                .contains("localhost, 127.0.0.1 or [::1] only");
+        assertThat(rawGet(port, "/console/", "rebound.example:" + port)).startsWith("HTTP/1.1 403");
+        assertThat(rawGet(port, "/console/api/state", "localhost:" + port)).startsWith("HTTP/1.1 200");
+        assertThat(rawGet(port, "/console/api/state", "127.0.0.1:" + port)).startsWith("HTTP/1.1 200");
+        assertThat(rawGet(port, "/api/realtime/pusher/auth", "rebound.example:" + port))
+                .as("channel auth is not the console's to restrict")
+                .doesNotStartWith("HTTP/1.1 403");
+    }
+
+    /** Review of issue 16: browsers are told where they connect, which in compose is not where the gateway calls. */
+    @Test
+    void thePageConnectsToTheConsolesWsHostAndPort() throws Exception {
+        HttpResponse<String> live = operatorOnly.get(operatorOnly.publicUrl("/console/api/live"), OPERATOR_TOKEN);
+        JsonNode view = JSON.readTree(live.body());
+        assertThat(view.path("wsHost").asString()).isEqualTo("localhost");
+        assertThat(view.path("wsPort").asInt()).isEqualTo(16001);
+        assertThat(operatorOnly
+                        .get(operatorOnly.publicUrl("/console/"), null)
+                        .headers()
+                        .firstValue("Content-Security-Policy"))
+                .hasValueSatisfying(csp -> assertThat(csp)
+                        .contains("connect-src 'self' ws://localhost:* wss://localhost:*;")
+                        .doesNotContain("127.0.0.1"));
+    }
+
+    /** Review of issue 16: behind a proxy, a loopback bind no longer means "someone on this host". */
+    @Test
+    void onALoopbackBindBehindAProxyItNeedsTheOperatorToken() {
+        Map<String, String> env = new HashMap<>(console(Map.of("SWITCHBOARD_AUTH_MODE", "names-only")));
+        env.put("SWITCHBOARD_FORWARD_HEADERS_STRATEGY", "native");
+        env.put("SWITCHBOARD_TRUSTED_PROXIES", "10.0.3.7");
+
+        assertThatThrownBy(() -> TestGateway.start(env).close())
+                .hasStackTraceContaining("on server.address 127.0.0.1 behind a proxy")
+                .hasStackTraceContaining("needs switchboard.operator.token (SWITCHBOARD_OPERATOR_TOKEN)");
+    }
+
+    /** A GET with a Host of the test's choosing (HttpClient refuses to set Host itself); the status line and body. */
+    private static String rawGet(int port, String path, String host) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test

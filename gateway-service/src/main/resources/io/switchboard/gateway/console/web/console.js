@@ -104,6 +104,12 @@
         + ' · updated ' + time(feed.lastPoll);
       status.className = 'status';
     }
+    if (feed.skipped > 0) {
+      // records read but not shown: the lists below are missing them, so say so rather than look complete
+      status.textContent += ' · ' + feed.skipped.toLocaleString('en') + ' records not shown (not decodable:'
+        + ' is the schema registry reachable?)';
+      status.className = 'status bad';
+    }
     $('rate-window').textContent = '(rates over the last ' + state.rateSeconds + ' s)';
 
     replaceRows($('stages').tBodies[0], state.stages.map((s) => {
