@@ -24,11 +24,13 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import io.switchboard.deploy.LaunchedService;
 import io.switchboard.router.routing.RoutingTable;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,6 +53,13 @@ class HelmChartTest {
 
     private static final List<String> COMPONENTS =
             List.of("outbox-relay", "router-service", "publisher-service", "gateway-service");
+
+    /** Each component's key in values.yaml. */
+    private static final Map<String, String> VALUES_KEY = Map.of(
+            "outbox-relay", "relay",
+            "router-service", "router",
+            "publisher-service", "publisher",
+            "gateway-service", "gateway");
 
     /** Environment variables that hold secrets (the chart's switchboard.secretEnvNames). */
     private static final Set<String> SECRET_ENV = Set.of(
@@ -172,6 +181,61 @@ class HelmChartTest {
         }
         assertThat(r.all(NetworkPolicy.class)).hasSize(name.equals("no network policies") ? 0 : 4);
         checkAutoscalers(r, values, valuesYaml);
+    }
+
+    /**
+     * Every variable the chart sets on a service is one the service reads (review of issue 16, item 8): a misspelt or
+     * outdated name would be ignored without a word, and the setting would silently keep its default. Asked of the
+     * services themselves (their placeholders and kafka-support's, the properties Spring binds), as ComposeFileTest
+     * does for the compose file.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renderings")
+    void everyVariableTheChartSetsIsOneTheServiceReads(String name, Map<String, Object> values, String valuesYaml) {
+        Rendering r = Rendering.of(HelmChart.template(values, valuesYaml));
+        JsonNode yaml = valuesYaml == null ? HelmChart.readYaml("{}") : HelmChart.readYaml(valuesYaml);
+        List<String> ignored = new ArrayList<>();
+        for (String component : COMPONENTS) {
+            ServiceEnvironment service = new ServiceEnvironment(LaunchedService.named(component));
+            // a component's `env` is the installer's own, passed through as given
+            String key = VALUES_KEY.get(component);
+            Set<String> installers = new HashSet<>(yaml.path(key).path("env").propertyNames());
+            values.keySet().stream()
+                    .filter(k -> k.startsWith(key + ".env."))
+                    .forEach(k -> installers.add(k.substring((key + ".env.").length())));
+            for (EnvVar env : r.container(component).getEnv()) {
+                if (!installers.contains(env.getName()) && !service.reads(env.getName())) {
+                    ignored.add(component + ": " + env.getName());
+                }
+            }
+        }
+        assertThat(ignored)
+                .as(
+                        "variables the chart sets that no service reads (a placeholder, a bound property or the platform's)")
+                .isEmpty();
+    }
+
+    @Test
+    void aVariableNoServiceReadsIsCaught() {
+        ServiceEnvironment router = new ServiceEnvironment(LaunchedService.named("router-service"));
+        assertThat(router.reads("PUSHER_MAX_PAYLOAD_BYTES")).as("a placeholder").isTrue();
+        assertThat(router.reads("SWITCHBOARD_INSTANCE_ID"))
+                .as("kafka-support's placeholder")
+                .isTrue();
+        assertThat(router.reads("SWITCHBOARD_TOPICS_PARTITIONS"))
+                .as("kafka-support's property")
+                .isTrue();
+        assertThat(router.reads("SPRING_KAFKA_CONSUMER_GROUP_ID"))
+                .as("a property of its yml")
+                .isTrue();
+        assertThat(router.reads("PUSHER_MAX_PAYLOAD_BYTE")).as("misspelt").isFalse();
+        assertThat(router.reads("SWITCHBOARD_TOPICS_PARTITION")).as("misspelt").isFalse();
+        assertThat(router.reads("SWITCHBOARD_OUTBOX_TABLE")).as("the relay's").isFalse();
+        ServiceEnvironment gateway = new ServiceEnvironment(LaunchedService.named("gateway-service"));
+        assertThat(gateway.reads("SWITCHBOARD_JWT_ISSUER")).isTrue();
+        assertThat(gateway.reads("SWITCHBOARD_PUBLISH_CONCURRENCY"))
+                .as("the publisher's")
+                .isFalse();
     }
 
     private static void selects(String what, Map<String, String> selector, Map<String, String> labels) {
