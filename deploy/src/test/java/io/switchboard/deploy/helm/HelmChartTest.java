@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -682,6 +683,47 @@ class HelmChartTest {
                 .isEqualTo(MonitoringFiles.alertsYaml().get("groups"));
         // Helm does not expand the alerts' own {{ $labels }} templates: Prometheus does
         assertThat(rule.toString()).contains("{{ $labels.topic }}");
+    }
+
+    /**
+     * A StatefulSet's pods carry {@code controller-revision-hash: <name>-<hash of up to 10>}, a label value of at most
+     * 63 characters, so a StatefulSet name over 52 leaves its pods uncreatable (review of issue 16, item 10). Helm
+     * accepts release names of up to 53 characters.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "payments-realtime-notifications-production-eu-west-1a",
+                "switchboard-realtime-notifications-production-eu-west"
+            })
+    void theLongestReleaseNamesStillNameWorkloadsKubernetesCanRun(String release) {
+        assertThat(release).hasSize(53);
+        List<JsonNode> documents = HelmChart.documents(HelmChart.template(
+                release,
+                HelmChart.values("monitoring.serviceMonitor.enabled", true, "monitoring.prometheusRule.enabled", true),
+                null));
+        Set<String> names = new HashSet<>();
+        for (JsonNode document : documents) {
+            String kind = document.path("kind").asString();
+            String name = document.at("/metadata/name").asString();
+            assertThat(names.add(kind + "/" + name))
+                    .as("%s %s is rendered once", kind, name)
+                    .isTrue();
+            assertThat(name)
+                    .as("%s %s: a DNS label", kind, name)
+                    .hasSizeLessThanOrEqualTo(63)
+                    .matches("[a-z]([-a-z0-9]*[a-z0-9])?");
+            if (kind.equals("StatefulSet")) {
+                assertThat(name)
+                        .as(
+                                "StatefulSet %s: its pods' controller-revision-hash (the name, '-', a hash) must fit in 63",
+                                name)
+                        .hasSizeLessThanOrEqualTo(52);
+            }
+        }
+        assertThat(documents)
+                .filteredOn(d -> d.path("kind").asString().equals("StatefulSet"))
+                .hasSize(2);
     }
 
     @Test
