@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -113,7 +114,7 @@ class HelmChartTest {
               autoscaling: {enabled: true}
               ingress: {enabled: true, className: nginx, host: realtime.example.com, tlsSecretName: realtime-tls}
             monitoring:
-              serviceMonitor: {enabled: true, labels: {release: prometheus}}
+              serviceMonitor: {enabled: true, labels: {release: prometheus}, gatewayToken: true}
               prometheusRule: {enabled: true}
             """;
 
@@ -683,6 +684,49 @@ class HelmChartTest {
                 .isEqualTo(MonitoringFiles.alertsYaml().get("groups"));
         // Helm does not expand the alerts' own {{ $labels }} templates: Prometheus does
         assertThat(rule.toString()).contains("{{ $labels.topic }}");
+    }
+
+    /**
+     * Without the operator token in the Secret, Prometheus Operator skips the gateway's endpoint without a word
+     * (review of issue 16, item 11): its ServiceMonitor is rendered only when monitoring.serviceMonitor.gatewayToken
+     * says the Secret holds the token, and the gateway then requires that key, so a Secret without it shows on the
+     * pod.
+     */
+    @Test
+    void theGatewaysServiceMonitorComesOnlyWithTheOperatorTokenItNeeds() {
+        Rendering without =
+                Rendering.of(HelmChart.template(HelmChart.values("monitoring.serviceMonitor.enabled", true)));
+        assertThat(without.all(ServiceMonitor.class))
+                .extracting(m -> m.getMetadata().getLabels().get("app.kubernetes.io/component"))
+                .containsExactlyInAnyOrder("outbox-relay", "router-service", "publisher-service");
+        assertThat(operatorTokenRef(without).getOptional()).isTrue();
+
+        Rendering with = Rendering.of(HelmChart.template(HelmChart.values(
+                "monitoring.serviceMonitor.enabled", true, "monitoring.serviceMonitor.gatewayToken", true)));
+        assertThat(with.onlyOne(ServiceMonitor.class, "gateway-service")
+                        .getSpec()
+                        .getEndpoints()
+                        .get(0)
+                        .getAuthorization()
+                        .getCredentials())
+                .satisfies(credentials -> {
+                    assertThat(credentials.getName())
+                            .isEqualTo(operatorTokenRef(with).getName());
+                    assertThat(credentials.getKey())
+                            .isEqualTo(operatorTokenRef(with).getKey());
+                });
+        assertThat(operatorTokenRef(with).getOptional())
+                .as("the gateway requires the key its ServiceMonitor relies on")
+                .isFalse();
+    }
+
+    private static SecretKeySelector operatorTokenRef(Rendering r) {
+        return r.container("gateway-service").getEnv().stream()
+                .filter(e -> e.getName().equals("SWITCHBOARD_OPERATOR_TOKEN"))
+                .findFirst()
+                .orElseThrow()
+                .getValueFrom()
+                .getSecretKeyRef();
     }
 
     /**
