@@ -730,6 +730,33 @@ class HelmChartTest {
     }
 
     /**
+     * KEDA reads the lag of the group the chart names, so that name is the group the service consumes in: one value
+     * sets both (review of issue 16, nit h), and overriding the group through env, which KEDA would not follow, fails.
+     */
+    @Test
+    void kedaReadsTheLagOfTheGroupTheConsumersJoin() {
+        Rendering r = Rendering.of(HelmChart.template(
+                HelmChart.values("router.consumerGroup", "acme-router", "publisher.consumerGroup", "acme-publisher")));
+        for (String service : List.of("router-service", "publisher-service")) {
+            JsonNode trigger = r.scaledObjects().stream()
+                    .filter(o -> o.path("metadata").path("name").asString().endsWith(service))
+                    .findFirst()
+                    .orElseThrow()
+                    .at("/spec/triggers/0/metadata");
+            String group = service.equals("router-service") ? "acme-router" : "acme-publisher";
+            assertThat(trigger.path("consumerGroup").asString()).isEqualTo(group);
+            assertThat(env(r.container(service), "SPRING_KAFKA_CONSUMER_GROUP_ID"))
+                    .as("%s joins the group KEDA watches", service)
+                    .isEqualTo(group);
+        }
+        assertThatThrownBy(() ->
+                        HelmChart.template(HelmChart.values("router.env.SPRING_KAFKA_CONSUMER_GROUP_ID", "elsewhere")))
+                .hasMessageContaining(
+                        "router.env.SPRING_KAFKA_CONSUMER_GROUP_ID: set router.consumerGroup instead, which KEDA's"
+                                + " trigger follows too");
+    }
+
+    /**
      * A StatefulSet's pods carry {@code controller-revision-hash: <name>-<hash of up to 10>}, a label value of at most
      * 63 characters, so a StatefulSet name over 52 leaves its pods uncreatable (review of issue 16, item 10). Helm
      * accepts release names of up to 53 characters.
