@@ -1,11 +1,13 @@
 {{/*
 Names: <release>-switchboard-<component>, or <release>-<component> when the release name already says switchboard.
+Cut at 34 characters, so that the longest, <fullname>-publisher-service (18 more), is at most 52: a StatefulSet's
+pods carry the label controller-revision-hash, <StatefulSet name>-<hash of up to 10>, which may not exceed 63.
 */}}
 {{- define "switchboard.fullname" -}}
 {{- if contains .Chart.Name .Release.Name -}}
-{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- .Release.Name | trunc 34 | trimSuffix "-" -}}
 {{- else -}}
-{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 40 | trimSuffix "-" -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 34 | trimSuffix "-" -}}
 {{- end -}}
 {{- end -}}
 

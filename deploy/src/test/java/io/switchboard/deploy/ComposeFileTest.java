@@ -279,6 +279,69 @@ class ComposeFileTest {
                 .isPositive();
     }
 
+    /**
+     * The console's page runs in a browser on the host, and subscribes where the gateway tells it to: the console's
+     * own ws-host and ws-port, which default to PUSHER_HOST and PUSHER_PORT (review of issue 16, item 3). Those name
+     * Soketi inside the stack's network ({@code soketi:6001}), which the host cannot resolve; the page must get an
+     * address the host reaches: the host's loopback, on the port compose publishes Soketi's on.
+     */
+    @Test
+    void theConsolesPageSubscribesToThePusherServerWhereTheHostReachesIt() {
+        int checked = 0;
+        for (String name : services.keySet()) {
+            Map<String, String> env = environment(name);
+            if (!env.containsKey("SWITCHBOARD_CONSOLE_ENABLED")) {
+                continue;
+            }
+            String server = env.get("PUSHER_HOST");
+            int serverPort = Integer.parseInt(env.get("PUSHER_PORT"));
+            String wsHost = env.getOrDefault("SWITCHBOARD_CONSOLE_WS_HOST", server);
+            int wsPort = Integer.parseInt(env.getOrDefault("SWITCHBOARD_CONSOLE_WS_PORT", env.get("PUSHER_PORT")));
+            assertThat(wsHost)
+                    .as(
+                            "service %s: the console's page (in a browser on the host) subscribes at %s"
+                                    + " (SWITCHBOARD_CONSOLE_WS_HOST, default PUSHER_HOST), which only containers"
+                                    + " resolve; give it the host's loopback",
+                            name, wsHost)
+                    .isIn("127.0.0.1", "localhost");
+            assertThat(published(services.get(server)))
+                    .as(
+                            "service %s: the console's page subscribes at %s:%d (SWITCHBOARD_CONSOLE_WS_PORT), which"
+                                    + " should be where the host reaches %s:%d, the Pusher server the gateway signs"
+                                    + " for",
+                            name, wsHost, wsPort, server, serverPort)
+                    .contains(new Published("127.0.0.1", wsPort, serverPort));
+            checked++;
+        }
+        assertThat(checked)
+                .as("no service of %s serves the console", COMPOSE_FILE)
+                .isPositive();
+    }
+
+    /**
+     * A contract setting two services share is one setting: written the same way in each (the same default, the
+     * same variable), so that one change reaches both. The relay's demo sizes its oversize row from the router's
+     * PUSHER_MAX_PAYLOAD_BYTES, the gateway signs for the app the publisher publishes to, and so on.
+     */
+    @Test
+    void aContractSettingSeveralServicesShareIsWrittenTheSameWayInEach() {
+        Set<String> contract = contractVariables();
+        Map<String, Map<String, String>> writtenAs = new TreeMap<>();
+        for (LaunchedService service : LaunchedService.all()) {
+            rawEnvironment(service.name()).forEach((variable, value) -> {
+                if (contract.contains(variable)) {
+                    writtenAs.computeIfAbsent(variable, v -> new TreeMap<>()).put(service.name(), value);
+                }
+            });
+        }
+        writtenAs.forEach((variable, byService) -> assertThat(new TreeSet<>(byService.values()))
+                .as("%s is written differently by the services that share it: %s", variable, byService)
+                .hasSize(1));
+        assertThat(writtenAs.get("PUSHER_MAX_PAYLOAD_BYTES"))
+                .as("the relay's demo and the router share the payload limit")
+                .containsKeys("outbox-relay", "router-service");
+    }
+
     @Test
     void theOutboxDatabaseUrlLogsInToThePostgresService() {
         String url = environment("outbox-relay").get("DATABASE_URL");

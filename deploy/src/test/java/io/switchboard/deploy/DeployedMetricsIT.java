@@ -3,6 +3,11 @@ package io.switchboard.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import io.switchboard.deploy.helm.HelmChart;
 import io.switchboard.deploy.helm.MonitoringFiles;
 import io.switchboard.deploy.helm.PromQl;
@@ -18,12 +23,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -82,6 +90,18 @@ class DeployedMetricsIT {
                             + ".ManagementWebSecurityAutoConfiguration",
                     "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet"
                             + ".OAuth2ResourceServerAutoConfiguration");
+
+    /** The gateway's HS256 secret, so that the test can sign a caller's token as the identity provider would. */
+    private static final String JWT_SECRET = UUID.randomUUID() + "-" + UUID.randomUUID();
+
+    /**
+     * The gateway's rate limits, lowered from the chart's defaults (120 per caller, 600 per address, per 10 s) so
+     * that a handful of requests reaches both and their refusal reasons, which the alerts select, are emitted; the
+     * periods are long, so the test's requests never straddle two.
+     */
+    private static final int PER_CALLER = 2;
+
+    private static final int PER_ADDRESS = 12;
 
     @TempDir
     static Path files;
@@ -145,7 +165,11 @@ class DeployedMetricsIT {
                                 chartManagementSettings("gateway-service"),
                                 "--spring.config.additional-location=file:" + policy,
                                 "--switchboard.auth.mode=jwt",
-                                "--switchboard.auth.jwt.hs256-secret=" + UUID.randomUUID() + UUID.randomUUID(),
+                                "--switchboard.auth.jwt.hs256-secret=" + JWT_SECRET,
+                                "--switchboard.limits.per-caller-requests=" + PER_CALLER,
+                                "--switchboard.limits.per-caller-period=1h",
+                                "--switchboard.limits.per-address-requests=" + PER_ADDRESS,
+                                "--switchboard.limits.per-address-period=1h",
                                 "--switchboard.pusher.app-id=" + Soketi.APP_ID,
                                 "--switchboard.pusher.key=" + Soketi.KEY,
                                 "--switchboard.pusher.secret=" + Soketi.SECRET,
@@ -180,19 +204,26 @@ class DeployedMetricsIT {
             producer.send(new ProducerRecord<>("realtime.publish", "bad-" + run, "not avro".getBytes()))
                     .get();
         }
-        // refused channel auth: no token, and a token that is not a JWT
-        String auth = "http://127.0.0.1:" + port("gateway-service", "local.server.port") + "/api/realtime/pusher/auth";
-        for (String authorization : List.of("", "Bearer not-a-jwt")) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(auth))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("socket_id=123.456&channel_name=private-global"));
-            if (!authorization.isEmpty()) {
-                request.header("Authorization", authorization);
-            }
-            assertThat(HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding())
-                            .statusCode())
-                    .isEqualTo(401);
+        // refused channel auth, one of each reason the alerts select: no token, a token that is not a JWT, one
+        // signed with another key (token_signature), a caller over its limit (rate_limited_caller), then an
+        // address over its limit (rate_limited_address); and signed ones, which the dashboard's request panel reads
+        assertThat(channelAuth("")).isEqualTo(401);
+        assertThat(channelAuth("Bearer not-a-jwt")).isEqualTo(401);
+        assertThat(channelAuth("Bearer " + token("caller-" + run, "another-key-" + UUID.randomUUID())))
+                .isEqualTo(401);
+        String caller = "Bearer " + token("caller-" + run, JWT_SECRET);
+        for (int i = 0; i < PER_CALLER; i++) {
+            assertThat(channelAuth(caller)).as("signed attempt %d", i + 1).isEqualTo(200);
         }
+        assertThat(channelAuth(caller))
+                .as("one attempt over the caller's limit")
+                .isEqualTo(429);
+        int sent = 3 + PER_CALLER + 1;
+        while (sent < PER_ADDRESS) {
+            assertThat(channelAuth("")).isEqualTo(401);
+            sent++;
+        }
+        assertThat(channelAuth("")).as("one request over the address's limit").isEqualTo(429);
 
         // meters registered on first use, and the consumers' lag once they fetched, before the final reading
         await().atMost(Duration.ofSeconds(90))
@@ -226,13 +257,23 @@ class DeployedMetricsIT {
                     missing.add(e.where() + " reads " + selector.metric() + ", which no service emits");
                     continue;
                 }
-                // a matcher on a label the metric does not have, or on a value it never takes, matches nothing
+                // a matcher on a label the metric does not have, or on a value it never takes, matches nothing;
+                // a regex's alternatives are each a value the author expects (reason=~"a|b"), so each must match
                 selector.matchers().forEach((label, matcher) -> {
                     if (series.stream().noneMatch(s -> s.containsKey(label))) {
                         missing.add(e.where() + " matches " + selector.metric() + " on label " + label
                                 + ", which it does not have");
+                    } else if (matcher.startsWith("=~")) {
+                        for (String alternative : PromQl.alternatives(matcher.substring(2))) {
+                            Pattern value = Pattern.compile(alternative);
+                            if (series.stream()
+                                    .noneMatch(s -> s.containsKey(label)
+                                            && value.matcher(s.get(label)).matches())) {
+                                missing.add(e.where() + " matches " + selector.metric() + "{" + label + matcher
+                                        + "}, whose alternative " + alternative + " no series' value matches");
+                            }
+                        }
                     } else if (matcher.startsWith("=")
-                            && !matcher.startsWith("=~")
                             && series.stream()
                                     .noneMatch(s -> matcher.substring(1).equals(s.get(label)))) {
                         missing.add(e.where() + " matches " + selector.metric() + "{" + label + matcher
@@ -263,6 +304,32 @@ class DeployedMetricsIT {
                 assertThat(answer.body()).as(service + " " + path).contains("\"status\":\"UP\"");
             }
         }
+    }
+
+    /** POST /api/realtime/pusher/auth for private-global (any caller may read it), with this Authorization. */
+    private static int channelAuth(String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + port("gateway-service", "local.server.port") + "/api/realtime/pusher/auth"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("socket_id=123.456&channel_name=private-global"));
+        if (!authorization.isEmpty()) {
+            request.header("Authorization", authorization);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    /** An HS256 token for {@code subject}, valid for ten minutes, signed with {@code key}. */
+    private static String token(String subject, String key) throws Exception {
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader(JWSAlgorithm.HS256),
+                new JWTClaimsSet.Builder()
+                        .subject(subject)
+                        .issueTime(Date.from(Instant.now().minusSeconds(60)))
+                        .expirationTime(Date.from(Instant.now().plusSeconds(600)))
+                        .build());
+        jwt.sign(new MACSigner(key.getBytes(StandardCharsets.UTF_8)));
+        return jwt.serialize();
     }
 
     /** The sample names of a service's /actuator/prometheus. */

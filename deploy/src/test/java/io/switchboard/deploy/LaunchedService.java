@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,12 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -24,7 +31,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * it: its Spring configuration ({@code src/main/resources/<service>.yml}), the environment variables it reads and the
  * jar {@code package} produces. The deployment files are checked against these, never against a copy of them.
  */
-record LaunchedService(String name, Path dir) {
+public record LaunchedService(String name, Path dir) {
 
     static final YAMLMapper YAML = YAMLMapper.builder().build();
 
@@ -34,12 +41,12 @@ record LaunchedService(String name, Path dir) {
     /** A whole value that is one Spring placeholder, {@code ${NAME:default}}. */
     private static final Pattern SPRING_VALUE = Pattern.compile("\\$\\{([^:}]+)(?::(.*))?}");
 
-    static Path root() {
+    public static Path root() {
         return ProjectRoot.path();
     }
 
     /** The launcher's list: the services {@code ./switchboard dev} starts, each a module with an executable jar. */
-    static List<LaunchedService> all() {
+    public static List<LaunchedService> all() {
         String launcher = read(root().resolve("switchboard"));
         Matcher list = Pattern.compile("(?m)^services=\\(([^)]*)\\)").matcher(launcher);
         if (!list.find()) {
@@ -50,18 +57,18 @@ record LaunchedService(String name, Path dir) {
                 .toList();
     }
 
-    static LaunchedService named(String name) {
+    public static LaunchedService named(String name) {
         return all().stream()
                 .filter(service -> service.name.equals(name))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError(name + " is not one of the launcher's services " + all()));
     }
 
-    Path configFile() {
+    public Path configFile() {
         return dir.resolve("src/main/resources/" + name + ".yml");
     }
 
-    JsonNode config() {
+    public JsonNode config() {
         return YAML.readTree(read(configFile()));
     }
 
@@ -91,22 +98,66 @@ record LaunchedService(String name, Path dir) {
 
     /**
      * The environment variables the service reads: every upper-case placeholder in its configuration files and in
-     * its own code ({@code @Value("${REDIS_URL:}")}).
+     * its own code ({@code @Value("${REDIS_URL:}")}), and in those of the project's modules it is built with
+     * (kafka-support's {@code SWITCHBOARD_INSTANCE_ID}).
      */
-    Set<String> environmentVariablesRead() {
+    public Set<String> environmentVariablesRead() {
+        Set<String> names = new TreeSet<>(placeholders(dir));
+        for (String module : projectModulesUsed()) {
+            names.addAll(placeholders(root().resolve(module)));
+        }
+        return names;
+    }
+
+    /** The project's modules this service's jar carries: its io.switchboard dependencies outside the test scope. */
+    public List<String> projectModulesUsed() {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            Document pom =
+                    factory.newDocumentBuilder().parse(dir.resolve("pom.xml").toFile());
+            NodeList dependencies = pom.getElementsByTagName("dependency");
+            List<String> modules = new ArrayList<>();
+            for (int i = 0; i < dependencies.getLength(); i++) {
+                Element dependency = (Element) dependencies.item(i);
+                if (dependency.getParentNode().getParentNode().getNodeName().equals("dependencyManagement")) {
+                    continue;
+                }
+                String scope = text(dependency, "scope");
+                if ("io.switchboard".equals(text(dependency, "groupId")) && !"test".equals(scope)) {
+                    modules.add(text(dependency, "artifactId"));
+                }
+            }
+            return modules;
+        } catch (ParserConfigurationException | SAXException | IOException e) {
+            throw new AssertionError("cannot read " + dir.resolve("pom.xml"), e);
+        }
+    }
+
+    private static String text(Element parent, String child) {
+        NodeList nodes = parent.getElementsByTagName(child);
+        return nodes.getLength() == 0 ? null : nodes.item(0).getTextContent().trim();
+    }
+
+    private static Set<String> placeholders(Path module) {
         Set<String> names = new TreeSet<>();
-        try (Stream<Path> files = Stream.concat(
-                Files.walk(dir.resolve("src/main/resources")), Files.walk(dir.resolve("src/main/java")))) {
-            files.filter(Files::isRegularFile)
-                    .filter(file -> file.toString().matches(".*\\.(ya?ml|properties|java)"))
-                    .forEach(file -> {
-                        Matcher placeholder = ENV_PLACEHOLDER.matcher(read(file));
-                        while (placeholder.find()) {
-                            names.add(placeholder.group(1));
-                        }
-                    });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        List<Path> sources = Stream.of("src/main/resources", "src/main/java")
+                .map(module::resolve)
+                .filter(Files::isDirectory)
+                .toList();
+        for (Path source : sources) {
+            try (Stream<Path> files = Files.walk(source)) {
+                files.filter(Files::isRegularFile)
+                        .filter(file -> file.toString().matches(".*\\.(ya?ml|properties|java)"))
+                        .forEach(file -> {
+                            Matcher placeholder = ENV_PLACEHOLDER.matcher(read(file));
+                            while (placeholder.find()) {
+                                names.add(placeholder.group(1));
+                            }
+                        });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         return names;
     }

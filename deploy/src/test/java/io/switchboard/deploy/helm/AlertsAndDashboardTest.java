@@ -3,6 +3,8 @@ package io.switchboard.deploy.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,6 +25,7 @@ class AlertsAndDashboardTest {
     /** The alerts issue 16 asks for, by what they watch. */
     private static final Map<String, String> REQUIRED_ALERTS = Map.ofEntries(
             Map.entry("SwitchboardConsumerLagHigh", "consumer lag"),
+            Map.entry("SwitchboardConsumersGone", "every consumer of a topic down (review of issue 16, item 12)"),
             Map.entry("SwitchboardRouterDeadLetters", "DLQ growth per reason (router)"),
             Map.entry("SwitchboardPublisherDeadLetters", "DLQ growth per reason (publisher)"),
             Map.entry("SwitchboardRelayDeadLetters", "DLQ growth per reason (relay)"),
@@ -83,6 +86,58 @@ class AlertsAndDashboardTest {
         for (MonitoringFiles.Expression e : MonitoringFiles.alertExpressions()) {
             assertThat(PromQl.metricNames(e.promql())).as(e.where()).isNotEmpty();
         }
+    }
+
+    /**
+     * The consumers measure their own lag, so the lag alert goes silent exactly when every consumer is down (review of
+     * issue 16, item 12). Each consumer's input topic (from its own yml) needs an alert that fires on the absence of
+     * that measurement: {@code absent(...)}, or a series seen before {@code unless} one seen now. That it fires as
+     * meant was checked with promtool's rule tests (docs/deploy-kubernetes.md, section 7); no promtool runs here.
+     */
+    @Test
+    void eachConsumersInputTopicHasAnAlertForWhenNoConsumerReportsItsLag() throws Exception {
+        String lag = "kafka_consumer_fetch_manager_records_lag";
+        for (String service : List.of("router-service", "publisher-service")) {
+            JsonNode config;
+            try (InputStream in = getClass().getResourceAsStream("/" + service + ".yml")) {
+                config = HelmChart.readYaml(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            String topic = config.path("switchboard")
+                    .path(service.equals("router-service") ? "router" : "publisher")
+                    .path("input-topic")
+                    .asString();
+            assertThat(topic).as("%s's input-topic", service).isNotBlank();
+            List<String> watching = new ArrayList<>();
+            for (MonitoringFiles.Expression e : MonitoringFiles.alertExpressions()) {
+                boolean onAbsence = e.promql().matches("(?s).*\\b(absent|absent_over_time|unless)\\b.*");
+                boolean selectsTheTopic = PromQl.selectors(e.promql()).stream()
+                        .anyMatch(selector -> selector.metric().equals(lag) && selects(selector, "topic", topic));
+                if (onAbsence && selectsTheTopic) {
+                    watching.add(e.where());
+                }
+            }
+            assertThat(watching)
+                    .as("alerts that fire when no consumer of %s (%s) reports %s", topic, service, lag)
+                    .isNotEmpty();
+        }
+    }
+
+    /** Whether a selector's matcher on {@code label} (if any) accepts {@code value}. */
+    private static boolean selects(PromQl.Selector selector, String label, String value) {
+        String matcher = selector.matchers().get(label);
+        if (matcher == null) {
+            return true;
+        }
+        if (matcher.startsWith("=~")) {
+            return Pattern.matches(matcher.substring(2), value);
+        }
+        if (matcher.startsWith("!~")) {
+            return !Pattern.matches(matcher.substring(2), value);
+        }
+        if (matcher.startsWith("!=")) {
+            return !matcher.substring(2).equals(value);
+        }
+        return matcher.substring(1).equals(value);
     }
 
     @Test
@@ -191,6 +246,15 @@ class AlertsAndDashboardTest {
                                     "resilience4j_circuitbreaker_state",
                                     Map.of("name", "=pusher", "state", "=~open|forced_open")),
                             new PromQl.Selector("x", Map.of("topic", "=~a\\.b")));
+        }
+
+        @Test
+        void aRegexSplitsIntoItsAlternativesOutsideGroupsAndClassesOnly() {
+            assertThat(PromQl.alternatives("realtime\\.events|realtime\\.publish"))
+                    .containsExactly("realtime\\.events", "realtime\\.publish");
+            assertThat(PromQl.alternatives("open|forced_open")).containsExactly("open", "forced_open");
+            assertThat(PromQl.alternatives("/api/realtime/pusher/.*")).containsExactly("/api/realtime/pusher/.*");
+            assertThat(PromQl.alternatives("(a|b)_total|c\\|d|[|x]")).containsExactly("(a|b)_total", "c\\|d", "[|x]");
         }
 
         @Test

@@ -60,9 +60,14 @@ public final class HelmChart {
      * of objects, braces in channel templates).
      */
     public static String template(Map<String, Object> values, String valuesYaml) {
+        return template(RELEASE, values, valuesYaml);
+    }
+
+    /** As {@link #template(Map, String)}, for a release of another name. */
+    public static String template(String release, Map<String, Object> values, String valuesYaml) {
         TemplateCommand template = new Helm(dir())
                 .template()
-                .withName(RELEASE)
+                .withName(release)
                 .withNamespace(NAMESPACE)
                 .withKubeVersion(KUBE_VERSION);
         Path file = null;

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -24,11 +25,13 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import io.switchboard.deploy.LaunchedService;
 import io.switchboard.router.routing.RoutingTable;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -51,6 +55,13 @@ class HelmChartTest {
 
     private static final List<String> COMPONENTS =
             List.of("outbox-relay", "router-service", "publisher-service", "gateway-service");
+
+    /** Each component's key in values.yaml. */
+    private static final Map<String, String> VALUES_KEY = Map.of(
+            "outbox-relay", "relay",
+            "router-service", "router",
+            "publisher-service", "publisher",
+            "gateway-service", "gateway");
 
     /** Environment variables that hold secrets (the chart's switchboard.secretEnvNames). */
     private static final Set<String> SECRET_ENV = Set.of(
@@ -103,7 +114,7 @@ class HelmChartTest {
               autoscaling: {enabled: true}
               ingress: {enabled: true, className: nginx, host: realtime.example.com, tlsSecretName: realtime-tls}
             monitoring:
-              serviceMonitor: {enabled: true, labels: {release: prometheus}}
+              serviceMonitor: {enabled: true, labels: {release: prometheus}, gatewayToken: true}
               prometheusRule: {enabled: true}
             """;
 
@@ -172,6 +183,61 @@ class HelmChartTest {
         }
         assertThat(r.all(NetworkPolicy.class)).hasSize(name.equals("no network policies") ? 0 : 4);
         checkAutoscalers(r, values, valuesYaml);
+    }
+
+    /**
+     * Every variable the chart sets on a service is one the service reads (review of issue 16, item 8): a misspelt or
+     * outdated name would be ignored without a word, and the setting would silently keep its default. Asked of the
+     * services themselves (their placeholders and kafka-support's, the properties Spring binds), as ComposeFileTest
+     * does for the compose file.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renderings")
+    void everyVariableTheChartSetsIsOneTheServiceReads(String name, Map<String, Object> values, String valuesYaml) {
+        Rendering r = Rendering.of(HelmChart.template(values, valuesYaml));
+        JsonNode yaml = valuesYaml == null ? HelmChart.readYaml("{}") : HelmChart.readYaml(valuesYaml);
+        List<String> ignored = new ArrayList<>();
+        for (String component : COMPONENTS) {
+            ServiceEnvironment service = new ServiceEnvironment(LaunchedService.named(component));
+            // a component's `env` is the installer's own, passed through as given
+            String key = VALUES_KEY.get(component);
+            Set<String> installers = new HashSet<>(yaml.path(key).path("env").propertyNames());
+            values.keySet().stream()
+                    .filter(k -> k.startsWith(key + ".env."))
+                    .forEach(k -> installers.add(k.substring((key + ".env.").length())));
+            for (EnvVar env : r.container(component).getEnv()) {
+                if (!installers.contains(env.getName()) && !service.reads(env.getName())) {
+                    ignored.add(component + ": " + env.getName());
+                }
+            }
+        }
+        assertThat(ignored)
+                .as(
+                        "variables the chart sets that no service reads (a placeholder, a bound property or the platform's)")
+                .isEmpty();
+    }
+
+    @Test
+    void aVariableNoServiceReadsIsCaught() {
+        ServiceEnvironment router = new ServiceEnvironment(LaunchedService.named("router-service"));
+        assertThat(router.reads("PUSHER_MAX_PAYLOAD_BYTES")).as("a placeholder").isTrue();
+        assertThat(router.reads("SWITCHBOARD_INSTANCE_ID"))
+                .as("kafka-support's placeholder")
+                .isTrue();
+        assertThat(router.reads("SWITCHBOARD_TOPICS_PARTITIONS"))
+                .as("kafka-support's property")
+                .isTrue();
+        assertThat(router.reads("SPRING_KAFKA_CONSUMER_GROUP_ID"))
+                .as("a property of its yml")
+                .isTrue();
+        assertThat(router.reads("PUSHER_MAX_PAYLOAD_BYTE")).as("misspelt").isFalse();
+        assertThat(router.reads("SWITCHBOARD_TOPICS_PARTITION")).as("misspelt").isFalse();
+        assertThat(router.reads("SWITCHBOARD_OUTBOX_TABLE")).as("the relay's").isFalse();
+        ServiceEnvironment gateway = new ServiceEnvironment(LaunchedService.named("gateway-service"));
+        assertThat(gateway.reads("SWITCHBOARD_JWT_ISSUER")).isTrue();
+        assertThat(gateway.reads("SWITCHBOARD_PUBLISH_CONCURRENCY"))
+                .as("the publisher's")
+                .isFalse();
     }
 
     private static void selects(String what, Map<String, String> selector, Map<String, String> labels) {
@@ -618,6 +684,117 @@ class HelmChartTest {
                 .isEqualTo(MonitoringFiles.alertsYaml().get("groups"));
         // Helm does not expand the alerts' own {{ $labels }} templates: Prometheus does
         assertThat(rule.toString()).contains("{{ $labels.topic }}");
+    }
+
+    /**
+     * Without the operator token in the Secret, Prometheus Operator skips the gateway's endpoint without a word
+     * (review of issue 16, item 11): its ServiceMonitor is rendered only when monitoring.serviceMonitor.gatewayToken
+     * says the Secret holds the token, and the gateway then requires that key, so a Secret without it shows on the
+     * pod.
+     */
+    @Test
+    void theGatewaysServiceMonitorComesOnlyWithTheOperatorTokenItNeeds() {
+        Rendering without =
+                Rendering.of(HelmChart.template(HelmChart.values("monitoring.serviceMonitor.enabled", true)));
+        assertThat(without.all(ServiceMonitor.class))
+                .extracting(m -> m.getMetadata().getLabels().get("app.kubernetes.io/component"))
+                .containsExactlyInAnyOrder("outbox-relay", "router-service", "publisher-service");
+        assertThat(operatorTokenRef(without).getOptional()).isTrue();
+
+        Rendering with = Rendering.of(HelmChart.template(HelmChart.values(
+                "monitoring.serviceMonitor.enabled", true, "monitoring.serviceMonitor.gatewayToken", true)));
+        assertThat(with.onlyOne(ServiceMonitor.class, "gateway-service")
+                        .getSpec()
+                        .getEndpoints()
+                        .get(0)
+                        .getAuthorization()
+                        .getCredentials())
+                .satisfies(credentials -> {
+                    assertThat(credentials.getName())
+                            .isEqualTo(operatorTokenRef(with).getName());
+                    assertThat(credentials.getKey())
+                            .isEqualTo(operatorTokenRef(with).getKey());
+                });
+        assertThat(operatorTokenRef(with).getOptional())
+                .as("the gateway requires the key its ServiceMonitor relies on")
+                .isFalse();
+    }
+
+    private static SecretKeySelector operatorTokenRef(Rendering r) {
+        return r.container("gateway-service").getEnv().stream()
+                .filter(e -> e.getName().equals("SWITCHBOARD_OPERATOR_TOKEN"))
+                .findFirst()
+                .orElseThrow()
+                .getValueFrom()
+                .getSecretKeyRef();
+    }
+
+    /**
+     * KEDA reads the lag of the group the chart names, so that name is the group the service consumes in: one value
+     * sets both (review of issue 16, nit h), and overriding the group through env, which KEDA would not follow, fails.
+     */
+    @Test
+    void kedaReadsTheLagOfTheGroupTheConsumersJoin() {
+        Rendering r = Rendering.of(HelmChart.template(
+                HelmChart.values("router.consumerGroup", "acme-router", "publisher.consumerGroup", "acme-publisher")));
+        for (String service : List.of("router-service", "publisher-service")) {
+            JsonNode trigger = r.scaledObjects().stream()
+                    .filter(o -> o.path("metadata").path("name").asString().endsWith(service))
+                    .findFirst()
+                    .orElseThrow()
+                    .at("/spec/triggers/0/metadata");
+            String group = service.equals("router-service") ? "acme-router" : "acme-publisher";
+            assertThat(trigger.path("consumerGroup").asString()).isEqualTo(group);
+            assertThat(env(r.container(service), "SPRING_KAFKA_CONSUMER_GROUP_ID"))
+                    .as("%s joins the group KEDA watches", service)
+                    .isEqualTo(group);
+        }
+        assertThatThrownBy(() ->
+                        HelmChart.template(HelmChart.values("router.env.SPRING_KAFKA_CONSUMER_GROUP_ID", "elsewhere")))
+                .hasMessageContaining(
+                        "router.env.SPRING_KAFKA_CONSUMER_GROUP_ID: set router.consumerGroup instead, which KEDA's"
+                                + " trigger follows too");
+    }
+
+    /**
+     * A StatefulSet's pods carry {@code controller-revision-hash: <name>-<hash of up to 10>}, a label value of at most
+     * 63 characters, so a StatefulSet name over 52 leaves its pods uncreatable (review of issue 16, item 10). Helm
+     * accepts release names of up to 53 characters.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "payments-realtime-notifications-production-eu-west-1a",
+                "switchboard-realtime-notifications-production-eu-west"
+            })
+    void theLongestReleaseNamesStillNameWorkloadsKubernetesCanRun(String release) {
+        assertThat(release).hasSize(53);
+        List<JsonNode> documents = HelmChart.documents(HelmChart.template(
+                release,
+                HelmChart.values("monitoring.serviceMonitor.enabled", true, "monitoring.prometheusRule.enabled", true),
+                null));
+        Set<String> names = new HashSet<>();
+        for (JsonNode document : documents) {
+            String kind = document.path("kind").asString();
+            String name = document.at("/metadata/name").asString();
+            assertThat(names.add(kind + "/" + name))
+                    .as("%s %s is rendered once", kind, name)
+                    .isTrue();
+            assertThat(name)
+                    .as("%s %s: a DNS label", kind, name)
+                    .hasSizeLessThanOrEqualTo(63)
+                    .matches("[a-z]([-a-z0-9]*[a-z0-9])?");
+            if (kind.equals("StatefulSet")) {
+                assertThat(name)
+                        .as(
+                                "StatefulSet %s: its pods' controller-revision-hash (the name, '-', a hash) must fit in 63",
+                                name)
+                        .hasSizeLessThanOrEqualTo(52);
+            }
+        }
+        assertThat(documents)
+                .filteredOn(d -> d.path("kind").asString().equals("StatefulSet"))
+                .hasSize(2);
     }
 
     @Test

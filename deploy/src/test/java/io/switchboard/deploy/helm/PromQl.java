@@ -143,6 +143,38 @@ public final class PromQl {
         return selectors;
     }
 
+    /**
+     * The alternatives of a label matcher's regular expression, split at each {@code |} that stands outside brackets
+     * and is not escaped: {@code realtime\.events|realtime\.publish} gives {@code realtime\.events} and
+     * {@code realtime\.publish}. Each is still a regular expression, anchored at both ends as Prometheus anchors
+     * the whole.
+     */
+    public static List<String> alternatives(String regex) {
+        List<String> alternatives = new ArrayList<>();
+        int depth = 0;
+        boolean inClass = false;
+        int start = 0;
+        for (int i = 0; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            if (c == '\\') {
+                i++; // the escaped character is a literal
+            } else if (inClass) {
+                inClass = c != ']';
+            } else if (c == '[') {
+                inClass = true;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == '|' && depth == 0) {
+                alternatives.add(regex.substring(start, i));
+                start = i + 1;
+            }
+        }
+        alternatives.add(regex.substring(start));
+        return alternatives;
+    }
+
     private static Map<String, String> matchers(String inside) {
         Map<String, String> matchers = new LinkedHashMap<>();
         Matcher m = MATCHER.matcher(inside);
