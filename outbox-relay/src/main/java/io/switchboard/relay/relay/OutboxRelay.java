@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The relay's steps, pipelined: each step retires the batches Kafka has acknowledged (deleting their rows, oldest
@@ -227,14 +228,35 @@ public final class OutboxRelay {
     }
 
     private void deadLettered(DeadLetter letter) {
-        log.warn(
-                "outbox row {} (event {}) dead-lettered{}: {} {}",
-                letter.row().id(),
-                letter.row().eventId(),
-                letter.metadataOnly() ? " (metadata only)" : "",
-                letter.reason(),
-                letter.text());
+        // written after the row's span ended (once Kafka acknowledged the dead letter): the row's own trace id goes
+        // into the MDC by hand, so the line carries it in Boot's correlation pattern like every other stage's
+        String traceId = traceIdOf(letter.row().traceparent());
+        if (traceId != null) {
+            MDC.put("traceId", traceId);
+        }
+        try {
+            log.warn(
+                    "outbox row {} (event {}) dead-lettered{}: {} {}",
+                    letter.row().id(),
+                    letter.row().eventId(),
+                    letter.metadataOnly() ? " (metadata only)" : "",
+                    letter.reason(),
+                    letter.text());
+        } finally {
+            if (traceId != null) {
+                MDC.remove("traceId");
+            }
+        }
         listener.deadLettered(letter);
+    }
+
+    /** The trace id of a W3C traceparent ({@code 00-<32 hex>-<16 hex>-<2 hex>}), or null when it is not one. */
+    static String traceIdOf(String traceparent) {
+        if (traceparent == null) {
+            return null;
+        }
+        String[] parts = traceparent.strip().split("-");
+        return parts.length == 4 && parts[1].matches("[0-9a-f]{32}") && !parts[1].matches("0{32}") ? parts[1] : null;
     }
 
     /** Writes a dead letter and waits for it; when Kafka refuses it for good, writes the metadata-only one. */

@@ -275,6 +275,45 @@ class OutboxRelayTest {
         assertThat(outbox.rows).isEmpty();
     }
 
+    /**
+     * Regression (issue 15, "logs carry the trace id and event id"): the relay's dead-letter line was written after
+     * the row's span ended and carried no trace id, unlike the router's and the publisher's.
+     */
+    @Test
+    void theRelaysDeadLetterLineCarriesTheRowsTraceId() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        outbox.rows.add(new OutboxRow(
+                1,
+                "e1",
+                "audit.progress",
+                "svc",
+                "audit",
+                "A",
+                "[\"not an object\"]",
+                null,
+                null,
+                null,
+                Instant.EPOCH,
+                "00-" + traceId + "-00f067aa0ba902b7-01"));
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(OutboxRelay.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            relay.step();
+        } finally {
+            logger.detachAppender(appender);
+        }
+        assertThat(appender.list)
+                .filteredOn(e -> e.getFormattedMessage().contains("dead-lettered"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage()).contains("event e1"))
+                .satisfies(e -> assertThat(e.getMDCPropertyMap()).containsEntry("traceId", traceId));
+        assertThat(org.slf4j.MDC.get("traceId")).as("the MDC is left as it was").isNull();
+    }
+
     @Test
     void aDeadLetterKafkaRefusesIsReplacedByAMetadataOnlyOne() throws Exception {
         add(1, "audit.progress", "[\"not an object\"]");
