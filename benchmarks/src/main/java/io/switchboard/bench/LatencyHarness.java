@@ -34,7 +34,11 @@ import tools.jackson.databind.JsonNode;
  *   <li>{@code warm-100}: then 60 s at a tenth of it.
  * </ul>
  *
- * Each prints p50, p95, p99 and max from the commit's return to pusher-js's receipt, lost and duplicated pairs, and
+ * With {@code -DcompareWarmUp=true} (the default) a first pipeline runs the cold phase with the services' warm-up
+ * off ({@code SWITCHBOARD_WARMUP_ENABLED=false}: they consume and report ready at once), the baseline of the same
+ * run; then a fresh pipeline with it on runs the three phases. Each phase is awaited before the next.
+ *
+ * <p>Each prints p50, p95, p99 and max from the commit's return to pusher-js's receipt, lost and duplicated pairs, and
  * where the time went: the commit to the relay's send (realtime.events' record time), to the router's routing
  * (ChannelPublish.routed_at), to Pusher's acceptance (the ledger's PUBLISHED receipt), to the browser. Every clock
  * is this machine's.
@@ -55,13 +59,40 @@ public final class LatencyHarness {
     public static void main(String[] args) throws Exception {
         int rate = Integer.getInteger("rate", 1000);
         int aggregates = Integer.getInteger("aggregates", 50);
-        Path root = ProjectRoot.path();
+        boolean compare = Boolean.parseBoolean(System.getProperty("compareWarmUp", "true"));
         Path work = Report.runDirectory("latency");
+        Soketi.ensureRunning();
+        List<String> report = new ArrayList<>();
+        report.add("rate " + rate + " rows/s asked, " + aggregates + " aggregates, one commit per row");
+        report.add("");
+        report.add(
+                "| services | phase | rows/s asked (written) | commit → browser, ms | lost | dup | commit → relay sent"
+                        + " | → routed | → Pusher accepted | → browser (p50 / p99 ms) |");
+        report.add("|---|---|---|---|---|---|---|---|---|---|");
+        if (compare) {
+            // the baseline of the same run: the services consume and report ready at once, without warming up
+            report.addAll(run(work, "warm-up off", Map.of("SWITCHBOARD_WARMUP_ENABLED", "false"), rate, aggregates, 1));
+        }
+        report.addAll(run(work, "warm-up on", Map.of(), rate, aggregates, 3));
+        report.forEach(System.out::println);
+        Report.save(work, report);
+        System.exit(0);
+    }
+
+    /**
+     * One pipeline, fresh (its own broker and processes): the cold phase from the moment every service reports
+     * healthy, then (phases 3) the warm phases. Each phase is awaited before the next: a backlog left by one must not
+     * be measured in the next.
+     */
+    private static List<String> run(
+            Path work, String label, Map<String, String> env, int rate, int aggregates, int phaseCount)
+            throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 6);
         List<Phase> phases = List.of(
-                new Phase("cold", rate, Integer.getInteger("coldSeconds", 30), "cold-" + run),
-                new Phase("warm-" + rate, rate, Integer.getInteger("seconds", 60), "warm-" + run),
-                new Phase("warm-" + rate / 10, rate / 10, Integer.getInteger("seconds", 60), "slow-" + run));
+                        new Phase("cold", rate, Integer.getInteger("coldSeconds", 30), "cold-" + run),
+                        new Phase("warm-" + rate, rate, Integer.getInteger("seconds", 60), "warm-" + run),
+                        new Phase("warm-" + rate / 10, rate / 10, Integer.getInteger("seconds", 60), "slow-" + run))
+                .subList(0, phaseCount);
         List<String> channels = new ArrayList<>();
         for (Phase phase : phases) {
             for (int a = 0; a < aggregates; a++) {
@@ -69,36 +100,37 @@ public final class LatencyHarness {
                 channels.add("private-fiche-" + phase.prefix() + "-" + a + "-f");
             }
         }
-        Soketi.ensureRunning();
-        List<String> report = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
         try (ChannelAuthStandIn auth = ChannelAuthStandIn.forSoketi(null);
                 PusherJsSubscriber browser = PusherJsSubscriber.start(auth.url(), channels)
                         .awaitSubscribed(channels, Duration.ofMinutes(2));
                 Pipeline pipeline = new Pipeline(
-                                root,
-                                work,
+                                ProjectRoot.path(),
+                                work.resolve(label.replace(' ', '-')),
                                 System.getProperty(
-                                        "databaseUrl", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"))
+                                        "databaseUrl", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"),
+                                env)
                         .pusher("127.0.0.1", Soketi.port(), Soketi.APP_ID, Soketi.KEY, Soketi.SECRET)) {
             pipeline.start();
             long healthy = System.currentTimeMillis();
-            System.out.println("pipeline healthy; " + channels.size() + " channels subscribed; logs in " + work);
+            System.out.println(label + ": pipeline healthy; " + channels.size() + " channels subscribed");
             Map<String, List<OutboxFeed.Row>> written = new LinkedHashMap<>();
+            long expected = 0;
             for (Phase phase : phases) {
-                written.put(
-                        phase.name(),
-                        pipeline.write(
-                                phase.prefix(), aggregates, phase.rate(), Duration.ofSeconds(phase.seconds()), 1));
-                System.out.println(phase.name() + " written");
-            }
-            long expected = written.values().stream().mapToLong(List::size).sum() * 2;
-            try {
-                Awaitility.await("every pair reaches the browser")
-                        .atMost(Duration.ofMinutes(2))
-                        .pollInterval(Duration.ofMillis(500))
-                        .until(() -> browser.events().size() >= expected);
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
-                // what never arrived is counted as lost
+                List<OutboxFeed.Row> rows = pipeline.write(
+                        phase.prefix(), aggregates, phase.rate(), Duration.ofSeconds(phase.seconds()), 1);
+                written.put(phase.name(), rows);
+                expected += rows.size() * 2L;
+                long all = expected;
+                try {
+                    Awaitility.await(phase.name() + ": every pair reaches the browser")
+                            .atMost(Duration.ofMinutes(2))
+                            .pollInterval(Duration.ofMillis(500))
+                            .until(() -> browser.events().size() >= all);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    // what never arrived is counted as lost
+                }
+                System.out.println(label + ": " + phase.name() + " written and delivered");
             }
             Map<String, Stages> stages = stages(pipeline);
             Map<String, Long> receivedAt = new HashMap<>();
@@ -110,20 +142,15 @@ public final class LatencyHarness {
                 receivedAt.putIfAbsent(pair, m.raw().path("at").asLong());
                 times.merge(pair, 1, Integer::sum);
             }
-            report.add(
-                    "| phase | rows/s asked (written) | commit → browser, ms | lost | dup | commit → relay sent | → routed"
-                            + " | → Pusher accepted | → browser (p50 / p99 ms) |");
-            report.add("|---|---|---|---|---|---|---|---|---|");
             for (Phase phase : phases) {
-                report.add(row(phase, written.get(phase.name()), receivedAt, times, stages));
+                lines.add("| " + label + " " + row(phase, written.get(phase.name()), receivedAt, times, stages));
                 if (phase.name().equals("cold")) {
-                    report.addAll(coldBuckets(written.get("cold"), receivedAt, healthy));
+                    coldBuckets(written.get("cold"), receivedAt, healthy)
+                            .forEach(b -> lines.add("| " + label + " " + b));
                 }
             }
         }
-        report.forEach(System.out::println);
-        Report.save(work, report);
-        System.exit(0);
+        return lines;
     }
 
     private static String row(

@@ -1,5 +1,10 @@
 package io.switchboard.kafka;
 
+import io.switchboard.kafka.warmup.FirstAssignments;
+import io.switchboard.kafka.warmup.ReadyWhenAssigned;
+import io.switchboard.kafka.warmup.WarmUp;
+import io.switchboard.kafka.warmup.WarmUpBeforeConsuming;
+import io.switchboard.kafka.warmup.WarmUpSettings;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -8,9 +13,11 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 
@@ -21,7 +28,7 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
  */
 @AutoConfiguration(afterName = "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration")
 @ConditionalOnClass(name = "org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer")
-@EnableConfigurationProperties(ConsumerMembership.class)
+@EnableConfigurationProperties({ConsumerMembership.class, WarmUpSettings.class})
 public class KafkaSupportAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaSupportAutoConfiguration.class);
@@ -57,5 +64,26 @@ public class KafkaSupportAutoConfiguration {
             ObjectProvider<DeadLetterPolicy> policies,
             @Value("${switchboard.kafka.stuck-after:2m}") Duration stuckAfter) {
         return new ListenerContainersHealth(registry, policies.orderedStream().toList(), stuckAfter);
+    }
+
+    /** The service's warm-ups, run before its consumers start (WarmUpBeforeConsuming). */
+    @Bean
+    @ConditionalOnBooleanProperty(name = "switchboard.warm-up.enabled", matchIfMissing = true)
+    WarmUpBeforeConsuming switchboardWarmUp(ObjectProvider<WarmUp> warmUps, WarmUpSettings settings) {
+        return new WarmUpBeforeConsuming(warmUps.orderedStream().toList(), settings);
+    }
+
+    /** Readiness only once every consumer has its partitions (ReadyWhenAssigned). */
+    @Bean
+    @ConditionalOnBooleanProperty(name = "switchboard.warm-up.enabled", matchIfMissing = true)
+    @ConditionalOnBean(KafkaListenerEndpointRegistry.class)
+    FirstAssignments switchboardFirstAssignments(ApplicationContext context) {
+        return new FirstAssignments(() -> context.getBean(KafkaListenerEndpointRegistry.class));
+    }
+
+    @Bean
+    @ConditionalOnBean(FirstAssignments.class)
+    ReadyWhenAssigned switchboardReadyWhenAssigned(FirstAssignments assignments, WarmUpSettings settings) {
+        return new ReadyWhenAssigned(assignments, settings);
     }
 }
