@@ -225,11 +225,16 @@ class DlqCommandIT {
         assertThat(dlq("list", "--json", "--since=1h").json()).hasSize(4);
 
         Run old = dlq("list", "--from=2020-01-01T00:00:00Z", "--to=2020-01-02T00:00:00Z");
-        assertThat(old.exit()).isZero();
-        assertThat(old.out().trim())
-                .isEqualTo("no dead letters in " + EVENTS_DLQ + " and " + PUBLISH_DLQ
+        assertThat(old.exit()).isEqualTo(3);
+        assertThat(old.out()).isEmpty();
+        assertThat(old.err().strip())
+                .isEqualTo("switchboard dlq list: no dead letters in " + EVENTS_DLQ + " and " + PUBLISH_DLQ
                         + " between 2020-01-01T00:00:00Z and 2020-01-02T00:00:00Z");
-        assertThat(dlq("list", "--json", "--reason=NO_SUCH_REASON").out()).isEmpty();
+        Run none = dlq("list", "--json", "--reason=NO_SUCH_REASON");
+        assertThat(none.exit()).isEqualTo(3);
+        assertThat(none.out())
+                .as("--json prints nothing for an empty selection")
+                .isEmpty();
     }
 
     @Test
@@ -359,6 +364,33 @@ class DlqCommandIT {
         Run window = dlq("list", "--since=1h", "--from=2026-01-01T00:00:00Z");
         assertThat(window.exit()).isEqualTo(2);
         assertThat(window.err().lines()).singleElement().asString().contains("--since cannot be combined");
+
+        // an empty selection: exit 3 and one line, as replay's and trace's "nothing matches"
+        String empty = "no dead letters in " + EVENTS_DLQ + " and " + PUBLISH_DLQ
+                + " between 2020-01-01T00:00:00Z and 2020-01-02T00:00:00Z";
+        for (String command : List.of("list", "redrive")) {
+            Run noDeadLetters = dlq(command, "--from=2020-01-01T00:00:00Z", "--to=2020-01-02T00:00:00Z");
+            assertThat(noDeadLetters.exit()).as(command).isEqualTo(3);
+            assertThat(noDeadLetters.out()).as(command).isEmpty();
+            assertThat(noDeadLetters.err().lines())
+                    .singleElement()
+                    .asString()
+                    .startsWith("switchboard dlq " + command + ": " + empty);
+
+            Run noReason = dlq(command, "--reason=NO_SUCH_REASON", "--json");
+            assertThat(noReason.exit()).as(command).isEqualTo(3);
+            assertThat(noReason.out()).as(command).isEmpty();
+            assertThat(noReason.err().lines())
+                    .singleElement()
+                    .asString()
+                    .contains("no dead letters in " + EVENTS_DLQ + " and " + PUBLISH_DLQ
+                            + " with reason NO_SUCH_REASON at any time");
+        }
+        long events = endOffset(EVENTS);
+        Run redriveNothing = dlq("redrive", "--yes", "--reason=NO_SUCH_REASON");
+        assertThat(redriveNothing.exit()).isEqualTo(3);
+        assertThat(redriveNothing.err()).contains("nothing to redrive");
+        assertThat(endOffset(EVENTS)).isEqualTo(events);
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {
