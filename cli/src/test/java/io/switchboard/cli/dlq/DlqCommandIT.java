@@ -3,6 +3,7 @@ package io.switchboard.cli.dlq;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.cli.SwitchboardCommand;
+import io.switchboard.cli.kafka.LongRead;
 import io.switchboard.kafka.DeadLetterHeaders;
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.RealtimeEvent;
@@ -13,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +36,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.kafka.support.KafkaHeaders;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
@@ -391,6 +394,50 @@ class DlqCommandIT {
         assertThat(redriveNothing.exit()).isEqualTo(3);
         assertThat(redriveNothing.err()).contains("nothing to redrive");
         assertThat(endOffset(EVENTS)).isEqualTo(events);
+    }
+
+    /** --rate bounds the sends: N records at R a second span at least (N - 1) / R seconds (a lower bound only). */
+    @Test
+    void redriveIsPacedByRate() {
+        long events = endOffset(EVENTS);
+        long publish = endOffset(PUBLISH);
+        Run run = dlq("redrive", "--yes", "--rate=4/s");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("redrove 3 of 4 selected dead letters");
+
+        List<Long> times = new ArrayList<>();
+        readFrom(EVENTS, events).forEach(r -> times.add(r.timestamp()));
+        readFrom(PUBLISH, publish).forEach(r -> times.add(r.timestamp()));
+        assertThat(times).hasSize(3);
+        long span = java.util.Collections.max(times) - java.util.Collections.min(times);
+        assertThat(span)
+                .as("3 records at 4/s: at least 500 ms from the first to the last")
+                .isGreaterThanOrEqualTo(490);
+    }
+
+    /** A long read of a dead-letter topic says how far it is, its rate and what is left, on standard error. */
+    @Test
+    void aLongListReportsItsProgressWithRateAndEta(@TempDir Path dir) throws Exception {
+        String topic = "it-" + RUN + ".long.dlq";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        LongRead.write(KAFKA, topic, bytes("agg-2"), reservedBytes);
+        Run run = execute(
+                "dlq",
+                "list",
+                "--bootstrap-servers=" + KAFKA,
+                "--topic=events",
+                "--events-dlq=" + topic,
+                "--reason=NO_SUCH_REASON",
+                "--command-config=" + LongRead.slowFetchConfig(dir));
+        assertThat(run.exit()).isEqualTo(3);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).containsPattern(LongRead.PROGRESS);
+        List<String> err = run.err().lines().toList();
+        assertThat(err.get(err.size() - 1))
+                .isEqualTo("switchboard dlq list: no dead letters in " + topic
+                        + " with reason NO_SUCH_REASON at any time");
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {
