@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,21 +21,23 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Reads dead-letter topics once with {@link TopicReader}, from the start of a time window to the end offsets they had
  * when the read began (records written meanwhile are left for the next run), with bounded waits: every failure is a
- * {@link CliFailure} in one line.
+ * {@link CliFailure} in one line. A long read reports its progress (rate and ETA) to {@code progress}.
  */
 final class DeadLetterScan {
 
     private final ConnectionOptions connection;
+    private final Consumer<String> progress;
 
-    DeadLetterScan(ConnectionOptions connection) {
+    DeadLetterScan(ConnectionOptions connection, Consumer<String> progress) {
         this.connection = connection;
+        this.progress = progress;
     }
 
     /** The dead letters of {@code topics} written within [{@code from}, {@code to}] that match {@code filter}. */
     List<DeadLetter> read(List<String> topics, Instant from, Instant to, Predicate<DeadLetter> filter) {
         List<DeadLetter> found = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : new TopicReader(connection)
-                .read(partitions(topics), new TopicReader.Range(from, to, null, null), line -> {})) {
+                .read(partitions(topics), new TopicReader.Range(from, to, null, null), progress)) {
             DeadLetter letter = DeadLetter.of(record);
             if (filter.test(letter)) {
                 found.add(letter);

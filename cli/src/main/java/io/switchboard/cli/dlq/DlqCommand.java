@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
                     + " (realtime.publish.dlq): list them by reason and time, show one decoded, redrive a selection"
                     + " to its original topic.",
             "Connection: KAFKA_BOOTSTRAP_SERVERS (default 127.0.0.1:9092), SCHEMA_REGISTRY_URL,"
-                    + " --command-config for SASL/TLS. Exit codes: 0 done (an empty selection too), 1 Kafka, a topic or"
-                    + " an offset failed, 2 usage."
+                    + " --command-config for SASL/TLS. Exit codes: 0 done, 1 Kafka, a topic or an offset failed, 2 usage,"
+                    + " 3 nothing selected (no dead letter in the window matches: list and redrive)."
         },
         mixinStandardHelpOptions = true,
         subcommands = {DlqListCommand.class, DlqShowCommand.class, DlqRedriveCommand.class})

@@ -19,8 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
             "Counts the dead letters by stage and reason, then prints one line per dead letter: when it was written,"
                     + " stage, reason, event id, where it came from (original topic:partition:offset, or the outbox"
                     + " row), and its own coordinates for `dlq show`.",
-            "With --json, one JSON object per dead letter and nothing else. An empty selection prints"
-                    + " \"no dead letters in ...\" (nothing with --json) and exits 0."
+            "With --json, one JSON object per dead letter and nothing else. An empty selection prints nothing on"
+                    + " standard output, \"no dead letters in ...\" on standard error, and exits 3."
         })
 final class DlqListCommand extends DlqSubcommand {
 
@@ -35,12 +35,11 @@ final class DlqListCommand extends DlqSubcommand {
         TimeWindow.Window window = selection.window(clock);
         List<DeadLetter> letters =
                 scan().read(selection.topicNames(dlqTopics), window.from(), window.to(), selection.filter());
+        if (letters.isEmpty()) {
+            throw selection.nothing(dlqTopics, window, "");
+        }
         if (json) {
             letters.forEach(letter -> out.println(ValueDecoder.JSON.writeValueAsString(summary(letter))));
-            return 0;
-        }
-        if (letters.isEmpty()) {
-            out.println("no dead letters in " + selection.describe(dlqTopics, window));
             return 0;
         }
         out.println(letters.size() + " dead letter" + (letters.size() == 1 ? "" : "s") + " in "

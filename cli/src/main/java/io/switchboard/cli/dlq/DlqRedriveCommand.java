@@ -42,7 +42,9 @@ import tools.jackson.databind.node.ObjectNode;
             "Without --yes it is a dry run: it prints what would be sent and sends nothing.",
             "Relay dead letters are outbox rows, not Kafka records: they are listed as skipped and counted; fix the"
                     + " row and insert it into the outbox again.",
-            "The dead letters stay in the dead-letter topic: narrow a second run with --since/--from or --event-id."
+            "The dead letters stay in the dead-letter topic: narrow a second run with --since/--from or --event-id.",
+            "An empty selection sends nothing, prints \"no dead letters in ...: nothing to redrive\" on standard error"
+                    + " and exits 3."
         })
 final class DlqRedriveCommand extends DlqSubcommand {
 
@@ -81,6 +83,9 @@ final class DlqRedriveCommand extends DlqSubcommand {
         TimeWindow.Window window = selection.window(clock);
         List<DeadLetter> letters =
                 scan().read(selection.topicNames(dlqTopics), window.from(), window.to(), selection.filter());
+        if (letters.isEmpty()) {
+            throw selection.nothing(dlqTopics, window, ": nothing to redrive");
+        }
         List<DeadLetter> redrivable = new ArrayList<>();
         int relay = 0;
         int noOrigin = 0;
@@ -192,10 +197,6 @@ final class DlqRedriveCommand extends DlqSubcommand {
             node.put("skipped_relay", relay);
             node.put("skipped_no_original_topic", noOrigin);
             out.println(ValueDecoder.JSON.writeValueAsString(node));
-            return;
-        }
-        if (letters.isEmpty()) {
-            out.println("no dead letters in " + selection.describe(dlqTopics, window) + ": nothing to redrive");
             return;
         }
         StringBuilder line = new StringBuilder();

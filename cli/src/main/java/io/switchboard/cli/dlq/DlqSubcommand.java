@@ -41,7 +41,12 @@ abstract class DlqSubcommand implements Callable<Integer> {
 
     abstract int run(PrintWriter out);
 
+    /** Reads with the connection options; a long read's progress lines go to standard error. */
     DeadLetterScan scan() {
-        return new DeadLetterScan(connection);
+        PrintWriter err = spec.commandLine().getErr();
+        return new DeadLetterScan(connection, line -> {
+            err.println(line);
+            err.flush();
+        });
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.cli.dlq;
 
+import io.switchboard.cli.kafka.CliFailure;
 import io.switchboard.cli.kafka.TimeWindow;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -64,6 +65,15 @@ final class Selection {
         return letter -> (reasons.isEmpty() || reasons.contains(letter.reason()))
                 && (stages.isEmpty() || stages.contains(letter.stage()))
                 && (eventIds.isEmpty() || eventIds.contains(letter.eventId()));
+    }
+
+    /**
+     * The one line for an empty selection, exit 3 as replay's and trace's: {@code no dead letters in TOPICS with reason R
+     * WINDOW}, then {@code after}.
+     */
+    CliFailure nothing(DlqTopics connection, TimeWindow.Window window, String after) {
+        return new CliFailure(
+                "no dead letters in " + describe(connection, window) + after, CliFailure.NOTHING_SELECTED);
     }
 
     /** The filters in words, for "no dead letters ..." lines. */

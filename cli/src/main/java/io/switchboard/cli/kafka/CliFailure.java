@@ -7,6 +7,8 @@ public final class CliFailure extends RuntimeException {
     public static final int FAILED = 1;
     /** The arguments do not make sense together (picocli's own usage errors exit 2 too). */
     public static final int USAGE = 2;
+    /** Nothing was selected: the range or window holds no records, or the filters match none of them. */
+    public static final int NOTHING_SELECTED = 3;
 
     private final int exit;
 

@@ -4,7 +4,9 @@ import io.switchboard.schemas.wire.SchemaRegistry;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -60,7 +62,11 @@ public final class ConnectionOptions {
             try (Reader in = Files.newBufferedReader(commandConfig, StandardCharsets.UTF_8)) {
                 properties.load(in);
             } catch (IOException e) {
-                throw new CliFailure("cannot read --command-config " + commandConfig + ": " + e.getMessage());
+                // a file the arguments name: a usage error (exit 2), told without its content (it may hold a password)
+                String why = e instanceof NoSuchFileException
+                        ? "no such file"
+                        : e instanceof AccessDeniedException ? "permission denied" : Topics.oneLine(e);
+                throw new CliFailure("cannot read --command-config " + commandConfig + ": " + why, CliFailure.USAGE);
             }
             properties.forEach((k, v) -> config.put(k.toString(), v));
         }

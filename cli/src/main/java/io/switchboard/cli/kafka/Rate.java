@@ -14,16 +14,24 @@ public final class Rate {
 
     /** @param perSecond more than 0 */
     public Rate(double perSecond) {
+        if (!(perSecond > 0)) {
+            throw new IllegalArgumentException("a rate is more than 0 records a second, not " + perSecond);
+        }
         this.intervalNanos = (long) (1_000_000_000L / perSecond);
     }
 
-    /** Waits until the next record may go: the first at once, then one every 1/rate seconds, without bursts. */
+    /**
+     * Waits until the next record may go: the first at once, then each at least 1/rate seconds after the one before,
+     * so N records span at least (N - 1)/rate seconds. Time spent idle earns no credit (the next record still waits a
+     * full interval after the last), and a park that returns early (it may, spuriously) parks again.
+     */
     public void acquire() {
-        long wait = next - System.nanoTime();
-        if (wait > 0) {
+        for (long wait = next - System.nanoTime();
+                wait > 0 && !Thread.currentThread().isInterrupted();
+                wait = next - System.nanoTime()) {
             LockSupport.parkNanos(wait);
         }
-        next = Math.max(next, System.nanoTime() - intervalNanos) + intervalNanos;
+        next = Math.max(next, System.nanoTime()) + intervalNanos;
     }
 
     /** {@code 50/s}, {@code 50}: records a second, more than 0. */

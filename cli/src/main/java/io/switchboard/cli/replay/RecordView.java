@@ -1,13 +1,18 @@
 package io.switchboard.cli.replay;
 
 import io.switchboard.cli.kafka.AvroJson;
+import io.switchboard.cli.kafka.RecordDecoder;
 import io.switchboard.cli.kafka.TopicRecord;
 import io.switchboard.router.routing.EventRouter;
 import io.switchboard.router.routing.RoutingException;
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.RealtimeEvent;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -103,5 +108,30 @@ final class RecordView {
 
     static void print(PrintWriter out, boolean json, TopicRecord record, Decision decision) {
         out.println(json ? JSON.writeValueAsString(json(record, decision)) : line(record, decision));
+    }
+
+    /**
+     * A record that does not decode, as {@code dlq show} shows one: where it is, when, its key, why it does not decode,
+     * and its bytes as base64 ({@code undecodable} and {@code value_base64} in JSON).
+     */
+    static void printUndecodable(PrintWriter out, boolean json, ConsumerRecord<byte[], byte[]> record, String reason) {
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        int size = record.value() == null ? 0 : record.value().length;
+        String base64 = record.value() == null ? "" : Base64.getEncoder().encodeToString(record.value());
+        if (json) {
+            ObjectNode node = JSON.createObjectNode();
+            node.put("record", RecordDecoder.where(record));
+            node.put("topic", record.topic());
+            node.put("partition", record.partition());
+            node.put("offset", record.offset());
+            node.put("time", Instant.ofEpochMilli(record.timestamp()).toString());
+            node.put("key", key);
+            node.put("undecodable", reason);
+            node.put("value_base64", base64);
+            out.println(JSON.writeValueAsString(node));
+            return;
+        }
+        out.println(Instant.ofEpochMilli(record.timestamp()) + "  " + RecordDecoder.where(record) + "  key="
+                + (key == null ? "-" : key) + "  " + size + " bytes, not decodable: " + reason + "  base64 " + base64);
     }
 }

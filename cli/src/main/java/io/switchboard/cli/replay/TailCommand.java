@@ -27,7 +27,10 @@ import picocli.CommandLine.Option;
                     + " decoded with the routing decision it would get today, with the same filters as replay, until"
                     + " Ctrl-C, --max records or --for a duration. Uses no consumer group: the services' offsets are"
                     + " never touched.",
-            "Exit codes: 0 done, 1 Kafka, a topic or a record failed, 2 usage, 3 --for ended with no record shown."
+            "A record that does not decode (an unknown schema id, bytes that are not Avro) is shown as dlq show shows"
+                    + " it, its size, the reason and its bytes as base64 (undecodable and value_base64 with --json),"
+                    + " whatever the filters, and the tail goes on; it does not count for --max.",
+            "Exit codes: 0 done, 1 Kafka or a topic failed, 2 usage, 3 --for ended with no record shown."
         })
 public final class TailCommand extends TopicCommand {
 
@@ -86,7 +89,11 @@ public final class TailCommand extends TopicCommand {
                         err.flush();
                     },
                     raw -> {
-                        TopicRecord record = decoder.decode(raw);
+                        // a live tail does not die on one bad record: it shows it, as dlq show does, and goes on
+                        TopicRecord record = decoder.decode(raw, (bad, reason) -> {
+                            RecordView.printUndecodable(out, json, bad, reason);
+                            out.flush();
+                        });
                         if (record != null && matches.test(record)) {
                             RecordView.print(out, json, record, view.decide(record));
                             out.flush();

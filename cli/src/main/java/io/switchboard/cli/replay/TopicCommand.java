@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 public abstract class TopicCommand implements Callable<Integer> {
 
     /** Nothing was selected: an empty range, or a filter that matched none of it. */
-    static final int NOTHING_SELECTED = 3;
+    static final int NOTHING_SELECTED = CliFailure.NOTHING_SELECTED;
 
     @Spec
     CommandSpec spec;

@@ -2,6 +2,7 @@ package io.switchboard.cli.trace;
 
 import io.switchboard.cli.kafka.CliFailure;
 import io.switchboard.cli.kafka.ConnectionOptions;
+import io.switchboard.cli.kafka.RecordDecoder;
 import io.switchboard.cli.kafka.TimeWindow;
 import io.switchboard.cli.kafka.TopicReader;
 import io.switchboard.cli.kafka.Topics;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -46,11 +48,13 @@ import tools.jackson.databind.node.ObjectNode;
                     + " (the rule and channels, a dead letter with its reason, or a policy drop), and Pusher's"
                     + " acceptance per channel with its latency, a duplicate skip, or the publisher's dead letter.",
             "Answers \"user U on channel C says they never got event X\": trace --event-id X --channel C.",
-            "Reads realtime.events, realtime.publish, their .dlq topics and realtime.ledger within the window."
+            "Reads realtime.events, realtime.publish, their .dlq topics and realtime.ledger within the window. A"
+                    + " record that does not decode (an unknown schema id) is skipped with a note on standard error.",
+            "Exit codes: 0 found, 1 Kafka or the events topic failed, or nothing matched while some records in the"
+                    + " window could not be decoded, 2 usage, 3 nothing matches (or the window holds no records)."
         })
 public final class TraceCommand implements Callable<Integer> {
 
-    static final int NOTHING_FOUND = 3;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Spec
@@ -105,7 +109,7 @@ public final class TraceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            int exit = run(out);
+            int exit = run(out, err);
             out.flush();
             return exit;
         } catch (CliFailure e) {
@@ -116,7 +120,7 @@ public final class TraceCommand implements Callable<Integer> {
         }
     }
 
-    private int run(PrintWriter out) {
+    private int run(PrintWriter out, PrintWriter err) {
         TraceQuery query = new TraceQuery(target.eventIds, target.aggregate, target.outboxId, channel);
         if (query.isEmpty()) {
             throw new CliFailure(
@@ -126,16 +130,30 @@ public final class TraceCommand implements Callable<Integer> {
         Instant end = times.to();
         // --to alone: the 2 h before it, not the whole topic
         Instant start = times.from() != null ? times.from() : end.minus(Duration.ofHours(2));
+        Undecodable undecodable = new Undecodable();
         JourneyFinder finder = new JourneyFinder(
-                new TraceTopics(eventsTopic, publishTopic, ledgerTopic), new RecordValues(connection.registry()));
-        JourneyFinder.Result found =
-                finder.find(query, new CliTopicSource(new TopicReader.Range(start, end, null, null)));
+                new TraceTopics(eventsTopic, publishTopic, ledgerTopic),
+                new RecordValues(connection.registry(), undecodable::add));
+        CliTopicSource source = new CliTopicSource(new TopicReader.Range(start, end, null, null));
+        JourneyFinder.Result found = finder.find(query, source);
+        String where = eventsTopic + ", " + publishTopic + ", their dead-letter topics or " + ledgerTopic + " between "
+                + start + " and " + (end == null ? "now" : end);
         if (found.journeys().isEmpty()) {
+            if (undecodable.count() > 0) {
+                // "nothing matches" would not be an answer: the event may be among the records that were not read
+                throw new CliFailure("no event matches " + query.describe() + " in " + where + ", but "
+                        + undecodable.describe() + " could not be decoded (" + undecodable.first + ")");
+            }
             throw new CliFailure(
-                    "no event matches " + query.describe() + " in " + eventsTopic + ", " + publishTopic
-                            + ", their dead-letter topics or " + ledgerTopic + " between " + start + " and "
-                            + (end == null ? "now" : end) + " (widen --since, or check --bootstrap-servers)",
-                    NOTHING_FOUND);
+                    (source.read == 0
+                                    ? "no records in " + where
+                                    : "no event matches " + query.describe() + " in " + where)
+                            + " (widen --since, or check --bootstrap-servers)",
+                    CliFailure.NOTHING_SELECTED);
+        }
+        if (undecodable.count() > 0) {
+            err.println("switchboard trace: note: skipped " + undecodable.describe() + " that could not be decoded ("
+                    + undecodable.first + ")");
         }
         for (Journey journey : found.journeys()) {
             String answer = JourneyReport.answer(journey, channel, found.ledger());
@@ -150,6 +168,27 @@ public final class TraceCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The records within the window that could not be decoded: how many, and the first, where and why. */
+    private static final class Undecodable {
+        private final Set<String> records = new HashSet<>();
+        private String first;
+
+        void add(ConsumerRecord<byte[], byte[]> record, String reason) {
+            String where = RecordDecoder.where(record);
+            if (records.add(where) && first == null) {
+                first = "first " + where + ": " + RecordDecoder.withHint(reason);
+            }
+        }
+
+        int count() {
+            return records.size();
+        }
+
+        String describe() {
+            return records.size() == 1 ? "1 record in the window" : records.size() + " records in the window";
+        }
+    }
+
     /**
      * The topics as this command reads them: within the window, with its connection options, progress lines on
      * standard error, and one-line failures; the events topic must exist (the others are optional, and the trace
@@ -159,6 +198,8 @@ public final class TraceCommand implements Callable<Integer> {
         private final TopicReader reader = new TopicReader(connection);
         private final TopicReader.Range range;
         private Set<String> topicNames;
+        /** Records read within the window, in every topic: none means the window is empty, not the query wrong. */
+        private long read;
 
         CliTopicSource(TopicReader.Range range) {
             this.range = range;
@@ -178,7 +219,10 @@ public final class TraceCommand implements Callable<Integer> {
                     reader.partitions(topic, null),
                     range,
                     line -> spec.commandLine().getErr().println(line),
-                    keep);
+                    record -> {
+                        read++;
+                        return keep.test(record);
+                    });
         }
     }
 

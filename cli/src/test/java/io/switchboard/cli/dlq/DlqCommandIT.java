@@ -3,6 +3,7 @@ package io.switchboard.cli.dlq;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.cli.SwitchboardCommand;
+import io.switchboard.cli.kafka.LongRead;
 import io.switchboard.kafka.DeadLetterHeaders;
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.RealtimeEvent;
@@ -13,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +36,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.kafka.support.KafkaHeaders;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
@@ -225,11 +228,16 @@ class DlqCommandIT {
         assertThat(dlq("list", "--json", "--since=1h").json()).hasSize(4);
 
         Run old = dlq("list", "--from=2020-01-01T00:00:00Z", "--to=2020-01-02T00:00:00Z");
-        assertThat(old.exit()).isZero();
-        assertThat(old.out().trim())
-                .isEqualTo("no dead letters in " + EVENTS_DLQ + " and " + PUBLISH_DLQ
+        assertThat(old.exit()).isEqualTo(3);
+        assertThat(old.out()).isEmpty();
+        assertThat(old.err().strip())
+                .isEqualTo("switchboard dlq list: no dead letters in " + EVENTS_DLQ + " and " + PUBLISH_DLQ
                         + " between 2020-01-01T00:00:00Z and 2020-01-02T00:00:00Z");
-        assertThat(dlq("list", "--json", "--reason=NO_SUCH_REASON").out()).isEmpty();
+        Run none = dlq("list", "--json", "--reason=NO_SUCH_REASON");
+        assertThat(none.exit()).isEqualTo(3);
+        assertThat(none.out())
+                .as("--json prints nothing for an empty selection")
+                .isEmpty();
     }
 
     @Test
@@ -359,6 +367,77 @@ class DlqCommandIT {
         Run window = dlq("list", "--since=1h", "--from=2026-01-01T00:00:00Z");
         assertThat(window.exit()).isEqualTo(2);
         assertThat(window.err().lines()).singleElement().asString().contains("--since cannot be combined");
+
+        // an empty selection: exit 3 and one line, as replay's and trace's "nothing matches"
+        String empty = "no dead letters in " + EVENTS_DLQ + " and " + PUBLISH_DLQ
+                + " between 2020-01-01T00:00:00Z and 2020-01-02T00:00:00Z";
+        for (String command : List.of("list", "redrive")) {
+            Run noDeadLetters = dlq(command, "--from=2020-01-01T00:00:00Z", "--to=2020-01-02T00:00:00Z");
+            assertThat(noDeadLetters.exit()).as(command).isEqualTo(3);
+            assertThat(noDeadLetters.out()).as(command).isEmpty();
+            assertThat(noDeadLetters.err().lines())
+                    .singleElement()
+                    .asString()
+                    .startsWith("switchboard dlq " + command + ": " + empty);
+
+            Run noReason = dlq(command, "--reason=NO_SUCH_REASON", "--json");
+            assertThat(noReason.exit()).as(command).isEqualTo(3);
+            assertThat(noReason.out()).as(command).isEmpty();
+            assertThat(noReason.err().lines())
+                    .singleElement()
+                    .asString()
+                    .contains("no dead letters in " + EVENTS_DLQ + " and " + PUBLISH_DLQ
+                            + " with reason NO_SUCH_REASON at any time");
+        }
+        long events = endOffset(EVENTS);
+        Run redriveNothing = dlq("redrive", "--yes", "--reason=NO_SUCH_REASON");
+        assertThat(redriveNothing.exit()).isEqualTo(3);
+        assertThat(redriveNothing.err()).contains("nothing to redrive");
+        assertThat(endOffset(EVENTS)).isEqualTo(events);
+    }
+
+    /** --rate bounds the sends: N records at R a second span at least (N - 1) / R seconds (a lower bound only). */
+    @Test
+    void redriveIsPacedByRate() {
+        long events = endOffset(EVENTS);
+        long publish = endOffset(PUBLISH);
+        Run run = dlq("redrive", "--yes", "--rate=4/s");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("redrove 3 of 4 selected dead letters");
+
+        List<Long> times = new ArrayList<>();
+        readFrom(EVENTS, events).forEach(r -> times.add(r.timestamp()));
+        readFrom(PUBLISH, publish).forEach(r -> times.add(r.timestamp()));
+        assertThat(times).hasSize(3);
+        long span = java.util.Collections.max(times) - java.util.Collections.min(times);
+        assertThat(span)
+                .as("3 records at 4/s: at least 500 ms from the first to the last")
+                .isGreaterThanOrEqualTo(490);
+    }
+
+    /** A long read of a dead-letter topic says how far it is, its rate and what is left, on standard error. */
+    @Test
+    void aLongListReportsItsProgressWithRateAndEta(@TempDir Path dir) throws Exception {
+        String topic = "it-" + RUN + ".long.dlq";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        LongRead.write(KAFKA, topic, bytes("agg-2"), reservedBytes);
+        Run run = execute(
+                "dlq",
+                "list",
+                "--bootstrap-servers=" + KAFKA,
+                "--topic=events",
+                "--events-dlq=" + topic,
+                "--reason=NO_SUCH_REASON",
+                "--command-config=" + LongRead.slowFetchConfig(dir));
+        assertThat(run.exit()).isEqualTo(3);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).containsPattern(LongRead.PROGRESS);
+        List<String> err = run.err().lines().toList();
+        assertThat(err.get(err.size() - 1))
+                .isEqualTo("switchboard dlq list: no dead letters in " + topic
+                        + " with reason NO_SUCH_REASON at any time");
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {

@@ -93,6 +93,7 @@ class ReplayArgumentsTest {
                 .isInstanceOf(CommandLine.ParameterException.class)
                 .hasMessageContaining("is not NAME=VALUE");
         assertThatThrownBy(() -> parse("replay", "--rate=0/s")).hasMessageContaining("is not a rate");
+        assertThatThrownBy(() -> parse("replay", "--rate=-5/s")).hasMessageContaining("is not a rate");
         assertThatThrownBy(() -> parse("replay", "--since=yesterday")).hasMessageContaining("is not a duration");
         assertThatThrownBy(() -> parse("tail", "--for=forever")).hasMessageContaining("is not a duration");
     }

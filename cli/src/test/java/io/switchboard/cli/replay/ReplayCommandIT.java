@@ -12,6 +12,7 @@ import static io.switchboard.cli.replay.ReplayFixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.switchboard.cli.kafka.LongRead;
 import io.switchboard.cli.replay.ReplayFixtures.Run;
 import io.switchboard.kafka.DeadLetterHeaders;
 import io.switchboard.schemas.ChannelPublish;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -36,6 +38,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.kafka.support.KafkaHeaders;
 import tools.jackson.databind.JsonNode;
 
@@ -234,6 +237,46 @@ class ReplayCommandIT {
         assertThat(header(sent.get(0), ReplayCommand.REPLAY_ID))
                 .isEqualTo(header(sent.get(1), ReplayCommand.REPLAY_ID))
                 .isNotBlank();
+    }
+
+    /** --rate bounds the sends: N records at R a second span at least (N - 1) / R seconds (a lower bound only). */
+    @Test
+    void toTopicIsPacedByRate() {
+        String target = newTopic("paced");
+        Run run = replay("--from=" + at(0), "--to=" + at(60), "--to-topic=" + target, "--rate=5/s", "--yes");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("replayed 6 events from " + EVENTS);
+
+        List<Long> times =
+                readAll(target).stream().map(ConsumerRecord::timestamp).sorted().toList();
+        assertThat(times).hasSize(6);
+        assertThat(times.get(5) - times.get(0))
+                .as("6 records at 5/s: at least 1 s from the first to the last")
+                .isGreaterThanOrEqualTo(990);
+    }
+
+    /** A long read says how far it is, its rate and what is left, on standard error (stdout stays the answer). */
+    @Test
+    void aLongReadReportsItsProgressWithRateAndEta(@TempDir Path dir) throws IOException {
+        String topic = newTopic("long");
+        LongRead.write(
+                KAFKA,
+                topic,
+                ReplayFixtures.bytes("A1"),
+                encode(topic, event("long", "audit.step_completed", "A1", STEP_A1)));
+        Run run = ReplayFixtures.execute(
+                "replay",
+                "--bootstrap-servers=" + KAFKA,
+                "--topic=" + topic,
+                "--type=nothing.*",
+                "--command-config=" + LongRead.slowFetchConfig(dir));
+        assertThat(run.exit()).isEqualTo(3);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).containsPattern(LongRead.PROGRESS);
+        List<String> err = run.err().lines().toList();
+        assertThat(err.get(err.size() - 1))
+                .isEqualTo("switchboard replay: none of the 12000 records in " + topic
+                        + " at any time matches --type 'nothing.*'");
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +39,9 @@ class TailCommandIT {
     private static final String STEP = "{\"audit_id\":\"A9\",\"fiche_id\":\"F9\",\"step_position\":1,"
             + "\"step_name\":\"Accueil\",\"score\":5,\"max_score\":5,\"conforme\":true,\"total_citations\":1,"
             + "\"tokens_used\":900,\"status\":\"completed\"}";
+    /** Magic byte 0, schema id 9999 (pinned nowhere), then bytes: what a producer with another registry writes. */
+    private static final byte[] UNKNOWN_SCHEMA_ID = {0, 0, 0, 0x27, 0x0f, 2, 4, 6};
+
     private static final String PROGRESS = "{\"fiche_id\":\"F9\",\"total_recordings\":2,\"transcribed\":1,"
             + "\"pending\":1,\"failed\":0,\"progress_percentage\":50,\"status\":\"in_progress\"}";
 
@@ -155,6 +159,58 @@ class TailCommandIT {
                 .singleElement()
                 .asString()
                 .contains("no record of " + EVENTS + " matching --type 'nothing.*' within 1s");
+    }
+
+    /**
+     * A live tail does not die on one record it cannot decode: it shows it as {@code dlq show} does (size, reason,
+     * base64), whatever the filters, and goes on; it does not count for --max.
+     */
+    @Test
+    void anUndecodableRecordIsShownAsBytesWithTheReasonAndTheTailGoesOn() throws Exception {
+        Tail tail = start("--type=audit.*", "--max=1", "--for=30s");
+        write(EVENTS, 0, null, "A9", UNKNOWN_SCHEMA_ID);
+        write(EVENTS, 0, null, "A9", encode(EVENTS, event("after-bad", "audit.step_completed", "A9", STEP)));
+
+        Run run = tail.await();
+        assertThat(run.exit()).as(run.err()).isZero();
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0))
+                .matches("\\S+Z  " + EVENTS.replace(".", "\\.") + ":0:\\d+  key=A9  8 bytes, not decodable: .*")
+                .contains("not decodable: UNKNOWN_SCHEMA_ID: schema id 9999 is not pinned in this build"
+                        + " (written with another schema registry? set SCHEMA_REGISTRY_URL or --schema-registry-url)")
+                .endsWith("  base64 " + Base64.getEncoder().encodeToString(UNKNOWN_SCHEMA_ID));
+        assertThat(lines.get(1)).contains("audit.step_completed  after-bad  key=A9  -> private-audit-A9");
+
+        Tail json = start("--max=1", "--for=30s", "--json");
+        write(EVENTS, 1, null, "F9", UNKNOWN_SCHEMA_ID);
+        write(EVENTS, 1, null, "F9", encode(EVENTS, event("after-bad-json", "transcription.progress", "F9", PROGRESS)));
+        Run jsonRun = json.await();
+        assertThat(jsonRun.exit()).as(jsonRun.err()).isZero();
+        assertThat(jsonRun.json()).hasSize(2);
+        JsonNode bad = jsonRun.json().get(0);
+        assertThat(bad.get("record").asString()).startsWith(EVENTS + ":1:");
+        assertThat(bad.get("undecodable").asString()).startsWith("UNKNOWN_SCHEMA_ID: schema id 9999");
+        assertThat(bad.get("value_base64").asString())
+                .isEqualTo(Base64.getEncoder().encodeToString(UNKNOWN_SCHEMA_ID));
+        assertThat(bad.get("key").asString()).isEqualTo("F9");
+        assertThat(jsonRun.json().get(1).get("value").get("event_id").asString())
+                .isEqualTo("after-bad-json");
+    }
+
+    @Test
+    void aWrongBrokerAddressIsOneLineAndExitOneWithinTheTimeout() {
+        long began = System.nanoTime();
+        Run run =
+                ReplayFixtures.execute("tail", "--bootstrap-servers=127.0.0.1:1", "--topic=" + EVENTS, "--timeout=2s");
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(15));
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err().lines())
+                .singleElement()
+                .asString()
+                .isEqualTo("switchboard tail: cannot reach Kafka at 127.0.0.1:1 within 2s (set KAFKA_BOOTSTRAP_SERVERS"
+                        + " or --bootstrap-servers; --command-config for SASL/TLS)");
+        assertThat(run.out()).isEmpty();
     }
 
     @Test

@@ -12,15 +12,20 @@ import io.switchboard.testkit.KafkaTestBroker;
 import io.switchboard.testkit.PusherStandIn;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,6 +44,8 @@ class TraceCommandIT {
 
     private static final String KAFKA = KafkaTestBroker.bootstrapServers();
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    private static final long OUTBOX_ROWS = ThreadLocalRandom.current().nextLong(1_000_000L, 1_000_000_000L) * 10;
+    private static final String BAD = "it-" + RUN + ".trace.bad";
     private static final List<ConfigurableApplicationContext> services = new ArrayList<>();
     private static PusherStandIn pusher;
 
@@ -100,6 +107,7 @@ class TraceCommandIT {
                                 null));
             }
         }
+        writeBadTopic();
         await().atMost(Duration.ofSeconds(60))
                 .until(() ->
                         pusher.delivered().stream().anyMatch(d -> d.channel().equals("private-fiche-F" + RUN)));
@@ -117,6 +125,31 @@ class TraceCommandIT {
                             "{\"audit_id\":\"A" + RUN + "\",\"fiche_id\":\"F" + RUN
                                     + "\",\"step_position\":3,\"status\":\"completed\"}",
                             null));
+        }
+    }
+
+    /**
+     * An events topic holding a record whose schema id is unknown (written with another registry) and a good event:
+     * the trace skips the first with a note, and says it when nothing else matches.
+     */
+    private static void writeBadTopic() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA))) {
+            admin.createTopics(List.of(new NewTopic(BAD, 1, (short) 1))).all().get();
+        }
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            BAD, "audit-bad".getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0x27, 0x0f, 2, 4, 6
+                            }))
+                    .get();
+            RealtimeEvent good = event("in-bad", "audit.step_completed", "audit-in-bad-" + RUN, "{}", null);
+            producer.send(new ProducerRecord<>(
+                            BAD,
+                            good.getAggregateId().getBytes(StandardCharsets.UTF_8),
+                            new AvroSerializer<RealtimeEvent>().serialize(BAD, good)))
+                    .get();
         }
     }
 
@@ -144,8 +177,14 @@ class TraceCommandIT {
                 .setAggregateId(aggregate)
                 .setPayload(payload)
                 .setChannels(channels)
-                .setHeaders(Map.of("switchboard-outbox-id", "7" + id.length()))
+                .setHeaders(Map.of("switchboard-outbox-id", outboxId(id)))
                 .build();
+    }
+
+    /** The outbox row id the relay would have written: one per event, unique to this run (the topics are shared). */
+    private static String outboxId(String id) {
+        return Long.toString(
+                OUTBOX_ROWS + List.of("ok", "bad", "enc", "p50", "p30").indexOf(id));
     }
 
     static Run execute(String... args) {
@@ -234,6 +273,38 @@ class TraceCommandIT {
     }
 
     @Test
+    void anOutboxRowIdFindsItsEventsWholeJourney() {
+        Run run = traceUntil("Pusher accepted it", "--outbox-id=" + outboxId("ok"));
+        assertThat(run.exit()).isZero();
+        assertThat(run.out())
+                .contains("event " + RUN + "-ok  audit.step_completed  aggregate audit-" + RUN)
+                .contains("routed by rule 'audits' to private-audit-A" + RUN + ", private-fiche-F" + RUN)
+                .contains("answer      Pusher accepted it on private-audit-A" + RUN + ", private-fiche-F" + RUN)
+                .doesNotContain("event " + RUN + "-bad ")
+                .doesNotContain("event " + RUN + "-enc ");
+        assertThat(run.out().lines().filter(l -> l.startsWith("event "))).hasSize(1);
+    }
+
+    /** A record that cannot be decoded cannot match: the trace skips it, and says so on standard error. */
+    @Test
+    void anUndecodableRecordIsSkippedWithANote() {
+        Run run = execute(
+                "trace",
+                "--bootstrap-servers=" + KAFKA,
+                "--since=15m",
+                "--events-topic=" + BAD,
+                "--event-id=" + RUN + "-in-bad");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("event " + RUN + "-in-bad  audit.step_completed");
+        assertThat(run.err().lines())
+                .singleElement()
+                .asString()
+                .isEqualTo("switchboard trace: note: skipped 1 record in the window that could not be decoded (first "
+                        + BAD + ":0:0: UNKNOWN_SCHEMA_ID: schema id 9999 is not pinned in this build (written with"
+                        + " another schema registry? set SCHEMA_REGISTRY_URL or --schema-registry-url))");
+    }
+
+    @Test
     void errorsAreOneLineWithANonZeroExit() {
         Run unknown = execute("trace", "--bootstrap-servers=" + KAFKA, "--since=5m", "--event-id=no-such-" + RUN);
         assertThat(unknown.exit()).isEqualTo(3);
@@ -250,5 +321,34 @@ class TraceCommandIT {
                 execute("trace", "--bootstrap-servers=" + KAFKA, "--events-topic=no-such-topic-" + RUN, "--event-id=x");
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).contains("no-such-topic-" + RUN).contains("does not exist");
+
+        // nothing matches, but a record could not be read: not an answer, so exit 1 as replay's decoding failure
+        Run unknownSchema = execute(
+                "trace", "--bootstrap-servers=" + KAFKA, "--since=15m", "--events-topic=" + BAD, "--event-id=x-" + RUN);
+        assertThat(unknownSchema.exit()).isEqualTo(1);
+        assertThat(unknownSchema.err().lines())
+                .singleElement()
+                .asString()
+                .startsWith("switchboard trace: no event matches --event-id x-" + RUN + " in " + BAD)
+                .contains("but 1 record in the window could not be decoded (first " + BAD + ":0:0: UNKNOWN_SCHEMA_ID:"
+                        + " schema id 9999 is not pinned in this build (written with another schema registry?");
+        assertThat(unknownSchema.out()).isEmpty();
+
+        // a window that holds no records at all: exit 3 as replay's "no records in"
+        Run noData = execute(
+                "trace",
+                "--bootstrap-servers=" + KAFKA,
+                "--from=2020-01-01T00:00:00Z",
+                "--to=2020-01-02T00:00:00Z",
+                "--event-id=" + RUN + "-ok");
+        assertThat(noData.exit()).isEqualTo(3);
+        assertThat(noData.err().lines())
+                .singleElement()
+                .asString()
+                .isEqualTo(
+                        "switchboard trace: no records in realtime.events, realtime.publish, their dead-letter topics"
+                                + " or realtime.ledger between 2020-01-01T00:00:00Z and 2020-01-02T00:00:00Z (widen --since, or"
+                                + " check --bootstrap-servers)");
+        assertThat(noData.out()).isEmpty();
     }
 }

@@ -16,14 +16,30 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Decodes the values of Switchboard's topics for readers that look for events rather than explain bad records (the
  * trace, the console): anything that cannot be decoded reads as null, since it has no event id to match, and
- * {@code switchboard dlq show} is the place that explains it.
+ * {@code switchboard dlq show} is the place that explains it. A reader that must say when its answer may be incomplete
+ * (the command line's trace: "nothing matches" is not an answer when the records could not be read) hears of each such
+ * record through an {@link Undecodable} listener.
  */
 public final class RecordValues {
 
+    /** Told of each record that cannot be decoded, with the reason ({@code UNKNOWN_SCHEMA_ID: ...}) in one line. */
+    @FunctionalInterface
+    public interface Undecodable {
+        void record(ConsumerRecord<byte[], byte[]> record, String reason);
+
+        Undecodable IGNORED = (record, reason) -> {};
+    }
+
     private final SchemaRegistry registry;
+    private final Undecodable undecodable;
 
     public RecordValues(SchemaRegistry registry) {
+        this(registry, Undecodable.IGNORED);
+    }
+
+    public RecordValues(SchemaRegistry registry, Undecodable undecodable) {
         this.registry = registry;
+        this.undecodable = undecodable;
     }
 
     /**
@@ -48,6 +64,7 @@ public final class RecordValues {
             }
             return WireFormat.decode(record.value(), registry, reader);
         } catch (WireFormatException | AvroRuntimeException e) {
+            undecodable.record(record, oneLine(e));
             return null;
         }
     }
@@ -57,8 +74,14 @@ public final class RecordValues {
         try {
             return WireFormat.decode(record.value(), registry, DeliveryReceipt.getClassSchema());
         } catch (WireFormatException | AvroRuntimeException e) {
+            undecodable.record(record, oneLine(e));
             return null;
         }
+    }
+
+    private static String oneLine(RuntimeException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** The record's key as text, or null. */
