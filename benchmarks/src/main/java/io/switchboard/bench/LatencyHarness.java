@@ -36,7 +36,10 @@ import tools.jackson.databind.JsonNode;
  *
  * With {@code -DcompareWarmUp=true} (the default) a first pipeline runs the cold phase with the services' warm-up
  * off ({@code SWITCHBOARD_WARMUP_ENABLED=false}: they consume and report ready at once), the baseline of the same
- * run; then a fresh pipeline with it on runs the three phases. Each phase is awaited before the next.
+ * run; then a fresh pipeline with it on runs the three phases. Each phase is awaited before the next. Last, in each
+ * pipeline ({@code -Ddeploy=false} skips it), a rolling deploy under the cold phase's rate for {@code
+ * -DdeploySeconds} (60): a new router started, awaited until it reports healthy, the old one stopped; then the same
+ * for the publisher; latencies per 5 s since the phase began, with when each instance was ready and stopped.
  *
  * <p>Each prints p50, p95, p99 and max from the commit's return to pusher-js's receipt, lost and duplicated pairs, and
  * where the time went: the commit to the relay's send (realtime.events' record time), to the router's routing
@@ -93,8 +96,10 @@ public final class LatencyHarness {
                         new Phase("warm-" + rate, rate, Integer.getInteger("seconds", 60), "warm-" + run),
                         new Phase("warm-" + rate / 10, rate / 10, Integer.getInteger("seconds", 60), "slow-" + run))
                 .subList(0, phaseCount);
+        boolean deploy = Boolean.parseBoolean(System.getProperty("deploy", "true"));
+        Phase rolling = new Phase("deploy", rate, Integer.getInteger("deploySeconds", 60), "deploy-" + run);
         List<String> channels = new ArrayList<>();
-        for (Phase phase : phases) {
+        for (Phase phase : deploy ? concat(phases, rolling) : phases) {
             for (int a = 0; a < aggregates; a++) {
                 channels.add("private-audit-" + phase.prefix() + "-" + a);
                 channels.add("private-fiche-" + phase.prefix() + "-" + a + "-f");
@@ -132,6 +137,40 @@ public final class LatencyHarness {
                 }
                 System.out.println(label + ": " + phase.name() + " written and delivered");
             }
+            List<String> marks = new ArrayList<>();
+            long deployStart = System.currentTimeMillis();
+            if (deploy) {
+                java.util.concurrent.CompletableFuture<List<OutboxFeed.Row>> writing =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return pipeline.write(
+                                        rolling.prefix(),
+                                        aggregates,
+                                        rolling.rate(),
+                                        Duration.ofSeconds(rolling.seconds()),
+                                        1);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                for (String role : List.of("router", "publisher")) {
+                    Thread.sleep(rolling.seconds() * 1000L / 6);
+                    marks.add(replace(pipeline, role, deployStart));
+                }
+                List<OutboxFeed.Row> rows = writing.get();
+                written.put(rolling.name(), rows);
+                long all = expected + rows.size() * 2L;
+                try {
+                    Awaitility.await("deploy: every pair reaches the browser")
+                            .atMost(Duration.ofMinutes(2))
+                            .pollInterval(Duration.ofMillis(500))
+                            .until(() -> browser.events().size() >= all);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    // what never arrived is counted as lost
+                }
+                System.out.println(label + ": deploy written and delivered; " + marks);
+            }
             Map<String, Stages> stages = stages(pipeline);
             Map<String, Long> receivedAt = new HashMap<>();
             Map<String, Integer> times = new HashMap<>();
@@ -142,15 +181,45 @@ public final class LatencyHarness {
                 receivedAt.putIfAbsent(pair, m.raw().path("at").asLong());
                 times.merge(pair, 1, Integer::sum);
             }
-            for (Phase phase : phases) {
+            for (Phase phase : deploy ? concat(phases, rolling) : phases) {
                 lines.add("| " + label + " " + row(phase, written.get(phase.name()), receivedAt, times, stages));
+                if (phase == rolling) {
+                    lines.add("| " + label + " | deploy: " + String.join("; ", marks) + " | | | | | | | | |");
+                    buckets("deploy, since it began", written.get("deploy"), receivedAt, deployStart)
+                            .forEach(b -> lines.add("| " + label + " " + b));
+                }
                 if (phase.name().equals("cold")) {
-                    coldBuckets(written.get("cold"), receivedAt, healthy)
+                    buckets("cold, after healthy", written.get("cold"), receivedAt, healthy)
                             .forEach(b -> lines.add("| " + label + " " + b));
                 }
             }
         }
         return lines;
+    }
+
+    private static List<Phase> concat(List<Phase> phases, Phase last) {
+        List<Phase> all = new ArrayList<>(phases);
+        all.add(last);
+        return all;
+    }
+
+    /**
+     * A rolling deploy of one instance: a new one started and awaited until it reports healthy (ready), then the
+     * old one stopped (SIGTERM: it leaves its group and commits). Says when, in seconds since the phase began.
+     */
+    private static String replace(Pipeline pipeline, String role, long since) throws Exception {
+        List<io.switchboard.testkit.pipeline.ServiceProcess> running = pipeline.instances(role);
+        io.switchboard.testkit.pipeline.ServiceProcess old = running.get(running.size() - 1);
+        io.switchboard.testkit.pipeline.ServiceProcess fresh = pipeline.addInstance(role);
+        double started = (System.currentTimeMillis() - since) / 1000.0;
+        fresh.start();
+        fresh.awaitHealthy(Duration.ofMinutes(2));
+        double ready = (System.currentTimeMillis() - since) / 1000.0;
+        old.stop();
+        double stopped = (System.currentTimeMillis() - since) / 1000.0;
+        return String.format(
+                "%s started at %.1f s, ready at %.1f s, %s stopped at %.1f s",
+                fresh.name(), started, ready, old.name(), stopped);
     }
 
     private static String row(
@@ -212,8 +281,9 @@ public final class LatencyHarness {
         return p.p50() + " / " + p.p99();
     }
 
-    /** The cold phase's latencies per 5 s since every service reported healthy. */
-    private static List<String> coldBuckets(List<OutboxFeed.Row> rows, Map<String, Long> receivedAt, long healthy) {
+    /** A phase's latencies per 5 s since {@code healthy} (every service reported healthy, the phase began). */
+    private static List<String> buckets(
+            String what, List<OutboxFeed.Row> rows, Map<String, Long> receivedAt, long healthy) {
         Map<Long, List<Long>> buckets = new java.util.TreeMap<>();
         for (OutboxFeed.Row r : rows) {
             for (String channel : List.of("private-audit-" + r.aggregate(), "private-fiche-" + r.aggregate() + "-f")) {
@@ -227,8 +297,8 @@ public final class LatencyHarness {
         List<String> lines = new ArrayList<>();
         for (Map.Entry<Long, List<Long>> b : buckets.entrySet()) {
             lines.add(String.format(
-                    "| cold, %d–%d s after healthy | | %s | | | | | | |",
-                    b.getKey() * 5, b.getKey() * 5 + 5, Percentiles.of(b.getValue())));
+                    "| %s, %d–%d s | | %s | | | | | | |",
+                    what, b.getKey() * 5, b.getKey() * 5 + 5, Percentiles.of(b.getValue())));
         }
         return lines;
     }
