@@ -235,6 +235,8 @@ public final class TraceCommand implements Callable<Integer> {
                 "committed_at", j.committedAt() == null ? null : j.committedAt().toString());
         ArrayNode relayed = node.putArray("relayed");
         j.eventRecords().forEach(r -> relayed.add(JourneyReport.at(r)));
+        ArrayNode relay = node.putArray("relay");
+        JourneyReport.relayLines(j).forEach(relay::add);
         ArrayNode router = node.putArray("router");
         JourneyReport.routerLines(j).forEach(router::add);
         ArrayNode publisher = node.putArray("publisher");

@@ -99,12 +99,13 @@ class RunbookIncidentsIT {
 
     private RealtimeEvent send(String id, String type, String key, String payload, List<String> channels)
             throws Exception {
+        String aggregateType = key.substring(0, key.indexOf('-')); // audit-…, invoice-…
         RealtimeEvent event = RealtimeEvent.newBuilder()
                 .setEventId(run + "-" + id)
                 .setType(type)
                 .setOccurredAt(Instant.now())
-                .setSource("audit-service")
-                .setAggregateType("audit")
+                .setSource(aggregateType.equals("invoice") ? "billing-service" : "audit-service")
+                .setAggregateType(aggregateType)
                 .setAggregateId(key)
                 .setPayload(payload)
                 .setChannels(channels)
@@ -186,7 +187,10 @@ class RunbookIncidentsIT {
         assertThat(dlq.out() + dlq.err()).as("an outage dead-letters nothing").doesNotContain(run);
     }
 
-    /** Incident 2: dead letters pile up for one reason; fix the cause, redrive, check. */
+    /**
+     * Incident 2, a publisher dead letter: dead letters pile up for one reason (a channel that needs the encryption
+     * master key the publisher lacks); fix the configuration, redrive, check.
+     */
     @Test
     void aGrowingDeadLetterTopicIsListedFixedAndRedriven() throws Exception {
         for (int i = 1; i <= 3; i++) { // end-to-end encrypted channel, and the publisher has no master key
@@ -221,7 +225,113 @@ class RunbookIncidentsIT {
                 .contains("answer      Pusher accepted it on private-encrypted-audit-E" + run);
     }
 
-    /** Incident 4: a routing rules deploy sent events to the wrong channels; fix the rules, replay the window. */
+    /**
+     * Incident 2, as issue 15 states it: a dead letter made by a bad input at the router, under a routing rule, is
+     * listed with its reason, shown with its headers and decoded body, and, once the rule is fixed, redriven (dry run
+     * first) back to realtime.events, from where it arrives at Pusher on the right channel. Here a new rule takes the
+     * channel from a field whose values hold characters a channel name may not ({@code INV/2026/...}).
+     */
+    @Test
+    void aRulesBadInputIsDeadLetteredThenListedShownAndRedrivenAfterTheRuleIsFixed(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("routes.yml");
+        Files.writeString(bad, """
+                rules:
+                  - name: invoices
+                    types: ["invoice.*"]
+                    channels: ["invoice-{invoice_number}"]
+                """);
+        stop(router);
+        router = startRouter("--switchboard.router.routes=" + bad);
+        Instant from = Instant.now();
+        String key = "invoice-" + run;
+        for (int n = 1; n <= 2; n++) {
+            send(
+                    "inv-" + n,
+                    "invoice.paid",
+                    key,
+                    "{\"invoice_id\":\"I" + run + "-" + n + "\",\"invoice_number\":\"INV/2026/" + run + "-" + n
+                            + "\",\"amount_cents\":129900}",
+                    null);
+        }
+
+        Run list = until("router +UNSAFE_PLACEHOLDER +2", "dlq", "list", "--from=" + from);
+        assertThat(list.out())
+                .containsPattern("router +UNSAFE_PLACEHOLDER +" + run + "-inv-1 +realtime\\.events:\\d+:\\d+"
+                        + " +realtime\\.events\\.dlq:\\d+:\\d+");
+        java.util.regex.Matcher first = java.util.regex.Pattern.compile(
+                        run + "-inv-1 +\\S+ +(realtime\\.events\\.dlq:\\d+:\\d+)")
+                .matcher(list.out());
+        assertThat(first.find()).isTrue();
+        Run show = execute(with("dlq", "show", first.group(1)));
+        assertThat(show.exit()).isZero();
+        assertThat(show.out())
+                .contains("stage        router")
+                .contains("reason       UNSAFE_PLACEHOLDER: field 'invoice_number' of template"
+                        + " 'invoice-{invoice_number}' has the value \"INV/2026/" + run + "-1\"")
+                .contains("event id     " + run + "-inv-1")
+                .contains("  switchboard-reason: UNSAFE_PLACEHOLDER")
+                .contains("  kafka_dlt-original-topic: realtime.events")
+                .contains("value        RealtimeEvent (avro, schema id 1, ")
+                .contains("\"type\" : \"invoice.paid\"")
+                .contains("\"aggregate_type\" : \"invoice\"")
+                .contains("\\\"invoice_number\\\":\\\"INV/2026/" + run + "-1\\\""); // the payload, a JSON text
+
+        // the fix: the channel from the invoice's id; checked against the dead letters before it is deployed
+        Path fixed = dir.resolve("routes-fixed.yml");
+        Files.writeString(fixed, """
+                rules:
+                  - name: invoices
+                    types: ["invoice.*"]
+                    channels: ["invoice-{invoice_id}"]
+                """);
+        Run check = execute(
+                with("replay", "--topic=realtime.events.dlq", "--from=" + from, "--key=" + key, "--routes=" + fixed));
+        assertThat(check.out())
+                .contains(run + "-inv-1  key=" + key + "  -> private-invoice-I" + run + "-1 (rule invoices)")
+                .contains(run + "-inv-2  key=" + key + "  -> private-invoice-I" + run + "-2 (rule invoices)");
+        stop(router);
+        router = startRouter("--switchboard.router.routes=" + fixed);
+
+        Run dry = execute(with("dlq", "redrive", "--reason=UNSAFE_PLACEHOLDER", "--from=" + from));
+        assertThat(dry.exit()).isZero();
+        assertThat(dry.out())
+                .containsPattern("would send realtime\\.events\\.dlq:\\d+:\\d+ \\(router UNSAFE_PLACEHOLDER, event "
+                        + run + "-inv-1\\) to realtime\\.events, key " + key)
+                .contains("dry run: 2 would be redriven of 2 selected dead letters");
+        assertThat(pusher.delivered()).noneMatch(d -> d.channel().startsWith("private-invoice-I" + run));
+        Run redrive = execute(with("dlq", "redrive", "--reason=UNSAFE_PLACEHOLDER", "--from=" + from, "--yes"));
+        assertThat(redrive.exit()).isZero();
+        assertThat(redrive.out())
+                .containsPattern("sent realtime\\.events\\.dlq:\\d+:\\d+ \\(router UNSAFE_PLACEHOLDER, event " + run
+                        + "-inv-1\\) to realtime\\.events:\\d+:\\d+")
+                .contains("redrove 2 of 2 selected dead letters");
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> pusher.delivered().stream()
+                                .filter(d -> d.channel().startsWith("private-invoice-I" + run))
+                                .count()
+                        == 2);
+        assertThat(pusher.delivered())
+                .filteredOn(d -> d.channel().startsWith("private-invoice-I" + run))
+                .extracting(PusherStandIn.Delivered::channel)
+                .containsExactly("private-invoice-I" + run + "-1", "private-invoice-I" + run + "-2");
+        assertThat(pusher.delivered())
+                .filteredOn(d -> d.channel().equals("private-invoice-I" + run + "-1"))
+                .singleElement()
+                .satisfies(d -> assertThat(d.data()).contains("INV/2026/" + run + "-1"));
+        Run trace = until("Pusher accepted it", "trace", "--since=10m", "--event-id=" + run + "-inv-1");
+        assertThat(trace.out())
+                .contains("router      dead-lettered by the router: UNSAFE_PLACEHOLDER field 'invoice_number'")
+                .contains("router      routed by rule 'invoices' to private-invoice-I" + run + "-1  (")
+                .contains("answer      Pusher accepted it on private-invoice-I" + run + "-1 at ")
+                .contains("It was dead-lettered by the router first (UNSAFE_PLACEHOLDER) and redriven.");
+    }
+
+    /**
+     * Incident 4: a routing rules deploy sent events to a wrong channel (audit-{fiche_id} for fiche-{fiche_id}) beside
+     * a right one; fix the rules, replay the window without --redeliver: dedupe is per (event id, channel), so the
+     * replay reaches the channel the events missed and skips, as duplicates, the one they already reached.
+     */
     @Test
     void aBadRoutingDeployIsReplayedToTheRightChannels(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("routes-bad.yml");
@@ -229,7 +339,7 @@ class RunbookIncidentsIT {
                 rules:
                   - name: audits
                     types: ["audit.*"]
-                    channels: ["audit-{fiche_id}"]
+                    channels: ["audit-{audit_id}", "audit-{fiche_id}"]
                 """);
         stop(router);
         router = startRouter("--switchboard.router.routes=" + bad);
@@ -245,10 +355,7 @@ class RunbookIncidentsIT {
                     null);
         }
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> pusher.delivered().stream()
-                                .filter(d -> d.channel().equals("private-audit-" + fiche))
-                                .count()
-                        == 2);
+                .until(() -> delivered("private-audit-" + fiche) == 2 && delivered("private-audit-" + audit) == 2);
         Instant to = Instant.now();
 
         // the fix: the router runs the right rules again (here the defaults)
@@ -266,21 +373,29 @@ class RunbookIncidentsIT {
                 "--yes"));
         assertThat(replay.exit()).isZero();
 
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> pusher.delivered().stream()
-                                .filter(d -> d.channel().equals("private-fiche-" + fiche)
-                                        || d.channel().equals("private-audit-" + audit))
-                                .count()
-                        == 4);
+        await().atMost(Duration.ofSeconds(30)).until(() -> delivered("private-fiche-" + fiche) == 2);
+        // each replayed record is one message to Pusher: once it reached the fiche, nothing more goes to the audit
+        assertThat(delivered("private-audit-" + audit))
+                .as("the channel the events had reached already: skipped as duplicates, not delivered twice")
+                .isEqualTo(2);
         Run trace = until(
-                "private-fiche-" + fiche,
+                "skipped as a duplicate",
                 "trace",
                 "--since=10m",
                 "--event-id=" + run + "-step-1",
                 "--channel=private-fiche-" + fiche);
         assertThat(trace.out())
-                .contains("routed by rule 'audits' to private-audit-" + fiche + "  (")
-                .contains("routed by rule 'audits' to private-audit-" + audit + ", private-fiche-" + fiche)
+                .contains("routed by rule 'audits' to private-audit-" + audit + ", private-audit-" + fiche + "  (")
+                .contains("routed by rule 'audits' to private-audit-" + audit + ", private-fiche-" + fiche + "  (")
+                .contains("publisher   skipped as a duplicate on private-audit-" + audit + " at ")
+                .containsPattern(
+                        "publisher   Pusher accepted it on private-fiche-" + fiche + " at .*, 1 attempt\\(s\\)")
                 .contains("answer      Pusher accepted it on private-fiche-" + fiche);
+    }
+
+    private long delivered(String channel) {
+        return pusher.delivered().stream()
+                .filter(d -> d.channel().equals(channel))
+                .count();
     }
 }

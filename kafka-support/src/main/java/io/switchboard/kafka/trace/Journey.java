@@ -1,5 +1,6 @@
 package io.switchboard.kafka.trace;
 
+import io.switchboard.kafka.DeadLetterHeaders;
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.DeliveryReceipt;
 import io.switchboard.schemas.RealtimeEvent;
@@ -26,7 +27,23 @@ public final class Journey {
             String reason,
             String text,
             String httpStatus,
-            String pusherMessage) {}
+            String pusherMessage) {
+
+        /** The relay's: an outbox row that never became an event (its value is the row as JSON). */
+        public boolean relay() {
+            return "relay".equals(stage);
+        }
+
+        /** The outbox row's id, for a relay dead letter ({@code switchboard-outbox-id}); null otherwise. */
+        public String outboxId() {
+            return relay() ? RecordValues.header(record, DeadLetterHeaders.OUTBOX_ID) : null;
+        }
+
+        /** Where to read it: {@code topic:partition:offset}, as {@code switchboard dlq show} takes it. */
+        public String coordinates() {
+            return record.topic() + ":" + record.partition() + ":" + record.offset();
+        }
+    }
 
     private final String eventId;
     private final List<ConsumerRecord<byte[], byte[]>> eventRecords = new ArrayList<>();
@@ -98,14 +115,22 @@ public final class Journey {
         if (!publishes.isEmpty()) {
             return publishes.get(0).getName();
         }
-        return receipts.isEmpty() ? null : receipts.get(0).getType();
+        if (!receipts.isEmpty()) {
+            return receipts.get(0).getType();
+        }
+        DeadLetter relay = relayDeadLetter();
+        return relay == null ? null : RelayRows.text(relay.record(), "type");
     }
 
     public String aggregate() {
         if (event != null) {
             return event.getAggregateId();
         }
-        return receipts.isEmpty() ? null : receipts.get(0).getAggregateId();
+        if (!receipts.isEmpty()) {
+            return receipts.get(0).getAggregateId();
+        }
+        DeadLetter relay = relayDeadLetter();
+        return relay == null ? null : RecordValues.key(relay.record()); // the relay keys by aggregate id
     }
 
     public Instant committedAt() {
@@ -115,7 +140,28 @@ public final class Journey {
         if (!publishes.isEmpty()) {
             return publishes.get(0).getOccurredAt();
         }
-        return receipts.isEmpty() ? null : receipts.get(0).getCommittedAt();
+        if (!receipts.isEmpty()) {
+            return receipts.get(0).getCommittedAt();
+        }
+        DeadLetter relay = relayDeadLetter();
+        return relay == null ? null : RelayRows.instant(relay.record(), "createdAt");
+    }
+
+    /**
+     * The outbox row it came from: the {@code switchboard-outbox-id} the relay put in the event's headers, or the
+     * row id of its relay dead letter; null when neither is known.
+     */
+    public String outboxId() {
+        if (event != null && event.getHeaders().get(DeadLetterHeaders.OUTBOX_ID) != null) {
+            return event.getHeaders().get(DeadLetterHeaders.OUTBOX_ID);
+        }
+        DeadLetter relay = relayDeadLetter();
+        return relay == null ? null : relay.outboxId();
+    }
+
+    /** The relay's dead letter of its outbox row, or null. */
+    public DeadLetter relayDeadLetter() {
+        return deadLetters.stream().filter(DeadLetter::relay).findFirst().orElse(null);
     }
 
     public List<DeliveryReceipt> receipts(String outcome) {

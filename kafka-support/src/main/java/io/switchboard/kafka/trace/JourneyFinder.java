@@ -82,7 +82,7 @@ public final class JourneyFinder {
         for (String dlq : List.of(topics.eventsDlq(), topics.publishDlq())) {
             for (ConsumerRecord<byte[], byte[]> record : reading.optional(dlq, r -> {
                 String eventId = RecordValues.header(r, DeadLetterHeaders.EVENT_ID);
-                return eventId != null && (ids.contains(eventId) || ofAggregate(r, query));
+                return eventId != null && (ids.contains(eventId) || ofAggregate(r, query) || ofOutboxRow(r, query));
             })) {
                 String eventId = RecordValues.header(record, DeadLetterHeaders.EVENT_ID);
                 ids.add(eventId);
@@ -111,6 +111,12 @@ public final class JourneyFinder {
     private static boolean ofAggregate(ConsumerRecord<byte[], byte[]> record, TraceQuery query) {
         String key = RecordValues.key(record);
         return key != null && key.equals(query.aggregate());
+    }
+
+    /** A relay dead letter of the outbox row asked about: the row never became an event on the events topic. */
+    private static boolean ofOutboxRow(ConsumerRecord<byte[], byte[]> record, TraceQuery query) {
+        return query.outboxId() != null
+                && query.outboxId().equals(RecordValues.header(record, DeadLetterHeaders.OUTBOX_ID));
     }
 
     /** One find's reads: values decoded by a read's filter for the records it kept, until the caller takes them. */

@@ -1,6 +1,5 @@
 package io.switchboard.kafka.trace;
 
-import io.switchboard.kafka.DeadLetterHeaders;
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.DeliveryReceipt;
 import java.time.Instant;
@@ -26,13 +25,16 @@ public final class JourneyReport {
         List<String> lines = new ArrayList<>();
         lines.add("event " + j.eventId() + "  " + nullToDash(j.type()) + "  aggregate " + nullToDash(j.aggregate()));
         Instant committed = j.committedAt();
-        String outboxRow = j.event() == null ? null : j.event().getHeaders().get(DeadLetterHeaders.OUTBOX_ID);
+        String outboxRow = j.outboxId();
         if (committed != null) {
             lines.add("  committed   " + committed + (outboxRow == null ? "" : "  (outbox row " + outboxRow + ")"));
         }
         for (int i = 0; i < j.eventRecords().size(); i++) {
             lines.add("  relayed     " + at(j.eventRecords().get(i))
                     + (i == 0 ? "" : "  (again: a repeat or a replay of the same event)"));
+        }
+        for (String line : relayLines(j)) {
+            lines.add("  relay       " + line);
         }
         for (String line : routerLines(j)) {
             lines.add("  router      " + line);
@@ -49,6 +51,18 @@ public final class JourneyReport {
                 + Instant.ofEpochMilli(record.timestamp());
     }
 
+    /** What the relay did besides relaying: dead-lettered the outbox row (it never became an event on Kafka). */
+    public static List<String> relayLines(Journey j) {
+        List<String> lines = new ArrayList<>();
+        for (Journey.DeadLetter d : j.deadLetters()) {
+            if (d.relay()) {
+                lines.add("dead-lettered outbox row " + nullToDash(d.outboxId()) + ": " + d.reason() + " "
+                        + nullToDash(d.text()) + "  (" + at(d.record()) + ")");
+            }
+        }
+        return lines;
+    }
+
     /** What the router did: routed (by which rule, where, truncated or not), dead-lettered, dropped by policy. */
     public static List<String> routerLines(Journey j) {
         List<String> lines = new ArrayList<>();
@@ -60,7 +74,7 @@ public final class JourneyReport {
                     + at(j.publishRecords().get(i)) + ")");
         }
         for (Journey.DeadLetter d : j.deadLetters()) {
-            if (!"publisher".equals(d.stage())) {
+            if (!"publisher".equals(d.stage()) && !d.relay()) {
                 lines.add("dead-lettered by the " + nullToDash(d.stage()) + ": " + d.reason() + " "
                         + nullToDash(d.text()) + "  (" + at(d.record()) + ")");
             }
@@ -116,8 +130,9 @@ public final class JourneyReport {
     public static String answer(Journey j, String channel, boolean ledger) {
         Set<String> accepted = j.accepted();
         List<DeliveryReceipt> dropped = j.receipts("DROPPED");
+        Journey.DeadLetter relayDead = j.relayDeadLetter();
         Journey.DeadLetter routerDead = j.deadLetters().stream()
-                .filter(d -> !"publisher".equals(d.stage()))
+                .filter(d -> !"publisher".equals(d.stage()) && !d.relay())
                 .findFirst()
                 .orElse(null);
         String publisherDead = j.receipts("DEAD_LETTERED").stream()
@@ -138,6 +153,12 @@ public final class JourneyReport {
         }
         if (channel == null && !accepted.isEmpty()) {
             return acceptedAnswer(j, accepted) + deadLettersBefore(j, accepted);
+        }
+        if (relayDead != null && j.eventRecords().isEmpty()) {
+            return "Not published: the relay dead-lettered outbox row " + nullToDash(relayDead.outboxId()) + " as "
+                    + relayDead.reason() + " (" + nullToDash(relayDead.text()) + "). That dead letter is the row"
+                    + " itself, not a Kafka record, so dlq redrive skips it: fix the row (switchboard dlq show "
+                    + relayDead.coordinates() + " shows it) and insert it into the outbox again.";
         }
         if (routerDead != null) {
             return "Not published: the " + nullToDash(routerDead.stage()) + " dead-lettered it as "

@@ -46,9 +46,7 @@ public record TraceQuery(List<String> eventIds, String aggregate, String outboxI
         if (aggregate != null && !aggregate.equals(journey.aggregate())) {
             return false;
         }
-        if (outboxId != null
-                && (journey.event() == null
-                        || !outboxId.equals(journey.event().getHeaders().get(DeadLetterHeaders.OUTBOX_ID)))) {
+        if (outboxId != null && !outboxId.equals(journey.outboxId())) {
             return false;
         }
         return named() || channel == null || journey.touches(channel);

@@ -75,6 +75,51 @@ class JourneyFinderTest {
                         + " space). Fix the cause, then: switchboard dlq redrive --event-id e2.");
     }
 
+    /**
+     * A relay dead letter (the outbox row as JSON, never an event on realtime.events): found by the row's id as by
+     * the event id, told as the relay's, and answered with what to do, since dlq redrive skips relay dead letters.
+     * Before, --outbox-id found nothing and the answer said to redrive it.
+     */
+    @Test
+    void aRelayDeadLetterIsFoundByItsOutboxRowAndAnsweredWithTheRowToFix() {
+        topics.create("realtime.events");
+        topics.add("realtime.events", "A1", WireFormat.encode(1, event("e1")), new RecordHeaders());
+        RecordHeaders headers = new RecordHeaders();
+        DeadLetterHeaders.add(headers, "relay", "ROW_TOO_LARGE", "row 42 is 70,000 bytes", "e9");
+        DeadLetterHeaders.put(headers, DeadLetterHeaders.OUTBOX_ID, "42");
+        DeadLetterHeaders.put(headers, DeadLetterHeaders.OUTBOX_TABLE, "public.switchboard_outbox");
+        topics.add(
+                "realtime.events.dlq",
+                "audit-9",
+                ("{\"id\":42,\"eventId\":\"e9\",\"type\":\"audit.step_completed\",\"aggregateId\":\"audit-9\","
+                                + "\"payload\":\"{}\",\"createdAt\":\"2026-12-03T09:59:59.500Z\",\"truncated\":true}")
+                        .getBytes(StandardCharsets.UTF_8),
+                headers);
+
+        for (TraceQuery query : List.of(
+                new TraceQuery(null, null, "42", null),
+                TraceQuery.event("e9", null),
+                new TraceQuery(null, "audit-9", null, null))) {
+            JourneyFinder.Result result = finder.find(query, topics);
+            assertThat(result.journeys()).as(query.describe()).singleElement().satisfies(journey -> {
+                assertThat(JourneyReport.lines(journey))
+                        .containsExactly(
+                                "event e9  audit.step_completed  aggregate audit-9",
+                                "  committed   2026-12-03T09:59:59.500Z  (outbox row 42)",
+                                "  relay       dead-lettered outbox row 42: ROW_TOO_LARGE row 42 is 70,000 bytes"
+                                        + "  (realtime.events.dlq 0@0 at 2026-12-03T10:00:01Z)");
+                assertThat(JourneyReport.answer(journey, null, result.ledger()))
+                        .isEqualTo("Not published: the relay dead-lettered outbox row 42 as ROW_TOO_LARGE (row 42"
+                                + " is 70,000 bytes). That dead letter is the row itself, not a Kafka record, so dlq"
+                                + " redrive skips it: fix the row (switchboard dlq show realtime.events.dlq:0:0 shows"
+                                + " it) and insert it into the outbox again.");
+            });
+        }
+        assertThat(finder.find(new TraceQuery(null, null, "43", null), topics).journeys())
+                .as("another row")
+                .isEmpty();
+    }
+
     @Test
     void optionalTopicsThatDoNotExistAreNotReadAndTheAnswerSaysWhatIsUnknown() {
         topics.add("realtime.events", "A3", WireFormat.encode(1, event("e3")), new RecordHeaders());

@@ -271,6 +271,62 @@ class PublisherDeadLetterIT {
         assertThat(meter()).isEqualTo(1);
     }
 
+    /**
+     * Issue 15, "logs carry the trace id and event id": the publisher's dead-letter line is written inside the
+     * record's span, so it carries the trace id of the traceparent the router put in the record's headers (Boot's
+     * correlation pattern reads {@code traceId} from the MDC), sampled or not, and names the event.
+     */
+    @Test
+    void theDeadLetterLineCarriesTheRecordsTraceIdAndEventId() throws Exception {
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        start();
+        String key = "traced-" + id;
+        String sampled = UUID.randomUUID().toString().replace("-", "");
+        String unsampled = UUID.randomUUID().toString().replace("-", "");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>() {
+                    @Override
+                    protected void append(ch.qos.logback.classic.spi.ILoggingEvent e) {
+                        e.prepareForDeferredProcessing(); // the MDC of the thread that logs, not of the one asserting
+                        super.append(e);
+                    }
+                };
+        ch.qos.logback.classic.Logger root =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        logs.start();
+        root.addAppender(logs);
+        try {
+            try (KafkaProducer<String, ChannelPublish> producer = Publishes.producer(kafka)) {
+                for (String[] trace : new String[][] {{sampled, "01", "-sampled"}, {unsampled, "00", "-unsampled"}}) {
+                    ChannelPublish publish = Publishes.of(key + trace[2], "x.y", "private-a", OVERSIZE);
+                    publish.setHeaders(Map.of("traceparent", "00-" + trace[0] + "-00f067aa0ba902b7-" + trace[1]));
+                    producer.send(new ProducerRecord<>(topic, key, publish));
+                }
+                producer.flush();
+            }
+            try (KafkaTestClient dlq = KafkaTestClient.subscribe(kafka, deadLetterTopic)) {
+                dlq.withKey(key, 2, Duration.ofSeconds(30));
+            }
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> logs.list.stream()
+                                    .filter(e -> e.getFormattedMessage().startsWith("dead-lettered event " + key))
+                                    .count()
+                            >= 2);
+        } finally {
+            root.detachAppender(logs);
+        }
+        for (String[] expected : new String[][] {{key + "-sampled", sampled}, {key + "-unsampled", unsampled}}) {
+            assertThat(logs.list)
+                    .filteredOn(e -> e.getFormattedMessage().startsWith("dead-lettered event " + expected[0] + " "))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getFormattedMessage()).contains("PUSHER_REJECTED"))
+                    .satisfies(e -> assertThat(e.getMDCPropertyMap())
+                            .as("the MDC of %s's line", expected[0])
+                            .containsEntry("traceId", expected[1])
+                            .containsKey("spanId"));
+        }
+    }
+
     private List<Integer> delivered(String key) {
         return pusher.delivered().stream()
                 .filter(d -> d.channel().equals("private-" + key))

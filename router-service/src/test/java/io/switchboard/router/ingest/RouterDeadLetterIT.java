@@ -2,6 +2,7 @@ package io.switchboard.router.ingest;
 
 import static io.switchboard.testkit.KafkaTestClient.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -407,7 +408,71 @@ class RouterDeadLetterIT {
         assertThat(dead.getDetail()).contains("audit_id");
     }
 
+    /**
+     * Issue 15, "logs carry the trace id and event id": the router's dead-letter line is written inside the event's
+     * span, so it carries the trace id of the traceparent the event came with (Boot's correlation pattern reads
+     * {@code traceId} from the MDC), sampled or not, and names the event.
+     */
+    @Test
+    void theDeadLetterLineCarriesTheEventsTraceIdAndEventId() throws Exception {
+        String key = "audit-" + UUID.randomUUID();
+        String sampled = UUID.randomUUID().toString().replace("-", "");
+        String unsampled = UUID.randomUUID().toString().replace("-", "");
+        ListAppender<ILoggingEvent> logs = new ListAppender<>() {
+            @Override
+            protected void append(ILoggingEvent e) {
+                e.prepareForDeferredProcessing(); // the MDC of the thread that logs, not of the one that asserts
+                super.append(e);
+            }
+        };
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        logs.start();
+        root.addAppender(logs);
+        try {
+            try (KafkaProducer<String, byte[]> producer = KafkaTestClient.rawProducer(kafka)) {
+                for (String[] trace : new String[][] {{sampled, "01", "-sampled"}, {unsampled, "00", "-unsampled"}}) {
+                    producer.send(new ProducerRecord<>(
+                            "realtime.events",
+                            key,
+                            event(
+                                    key,
+                                    key + trace[2],
+                                    "audit.progress",
+                                    "{\"audit_id\":\"A.private-org.1\"}",
+                                    null,
+                                    Map.of("traceparent", "00-" + trace[0] + "-00f067aa0ba902b7-" + trace[1]))));
+                }
+                producer.flush();
+            }
+            try (KafkaTestClient dlq = KafkaTestClient.subscribe(kafka, "realtime.events.dlq")) {
+                dlq.withKey(key, 2, Duration.ofSeconds(30));
+            }
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> logs.list.stream()
+                                    .filter(e -> e.getFormattedMessage().contains(key))
+                                    .count()
+                            >= 2);
+        } finally {
+            root.detachAppender(logs);
+        }
+        for (String[] expected : new String[][] {{key + "-sampled", sampled}, {key + "-unsampled", unsampled}}) {
+            assertThat(logs.list)
+                    .filteredOn(e -> e.getFormattedMessage().startsWith("dead-lettered event " + expected[0] + " "))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getFormattedMessage()).contains("UNSAFE_PLACEHOLDER"))
+                    .satisfies(e -> assertThat(e.getMDCPropertyMap())
+                            .as("the MDC of %s's line", expected[0])
+                            .containsEntry("traceId", expected[1])
+                            .containsKey("spanId"));
+        }
+    }
+
     private static byte[] event(String key, String id, String type, String payload, List<String> channels) {
+        return event(key, id, type, payload, channels, Map.of());
+    }
+
+    private static byte[] event(
+            String key, String id, String type, String payload, List<String> channels, Map<String, String> headers) {
         RealtimeEvent event = RealtimeEvent.newBuilder()
                 .setEventId(id)
                 .setType(type)
@@ -417,7 +482,7 @@ class RouterDeadLetterIT {
                 .setAggregateId(key)
                 .setPayload(payload)
                 .setChannels(channels)
-                .setHeaders(Map.of())
+                .setHeaders(headers)
                 .build();
         return new AvroSerializer<RealtimeEvent>().serialize("realtime.events", event);
     }
