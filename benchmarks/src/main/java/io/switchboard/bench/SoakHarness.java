@@ -48,9 +48,11 @@ import org.knowm.xchart.XYChartBuilder;
  */
 public final class SoakHarness {
 
-    /** {@code [12345ms] GC(7) Pause Young (Normal) (G1 Evacuation Pause) 120M->40M(256M) 3.210ms} */
-    private static final Pattern PAUSE =
-            Pattern.compile("GC\\(\\d+\\) (Pause [^0-9]*?)\\s*(\\d+)M->(\\d+)M\\((\\d+)M\\) ([\\d.]+)ms");
+    /**
+     * {@code [12345ms] GC(7) Pause Young (Normal) (G1 Evacuation Pause) 120M->40M(256M) 3.210ms}. The pause's name
+     * may hold digits ("G1"): an earlier pattern that refused them read only Remark and Cleanup pauses.
+     */
+    static final Pattern PAUSE = Pattern.compile("GC\\(\\d+\\) (Pause .*?) (\\d+)M->(\\d+)M\\((\\d+)M\\) ([\\d.]+)ms");
 
     private record Sample(
             double minute,
