@@ -4,6 +4,7 @@ import io.switchboard.cli.kafka.CliFailure;
 import io.switchboard.cli.kafka.Durations;
 import io.switchboard.cli.kafka.Rate;
 import io.switchboard.cli.kafka.TimeWindow;
+import io.switchboard.cli.kafka.Topics;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -126,8 +127,8 @@ final class DlqRedriveCommand extends DlqSubcommand {
                         null);
             }
         } catch (KafkaException e) {
-            throw new CliFailure("sent " + sent + " of " + redrivable.size() + "; Kafka at "
-                    + connection.bootstrapServers + ": " + DeadLetterScan.oneLine(e));
+            throw new CliFailure("sent " + sent + " of " + redrivable.size() + "; "
+                    + new Topics(connection).failure(e).getMessage());
         }
         summary(out, letters, redrivable.size(), sent, relay, noOrigin, window);
         return 0;

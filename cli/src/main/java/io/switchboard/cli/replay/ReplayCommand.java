@@ -279,8 +279,8 @@ public final class ReplayCommand extends TopicCommand {
                         shadow == null ? null : String.join(" ", shadow.map(decision.channels())));
             }
         } catch (KafkaException e) {
-            throw new CliFailure("sent " + sent + " of " + toSend + "; Kafka at " + connection.bootstrapServers + ": "
-                    + Topics.oneLine(e));
+            throw new CliFailure("sent " + sent + " of " + toSend + "; "
+                    + new Topics(connection).failure(e).getMessage());
         }
         String done = shadow != null
                 ? "replayed " + count(sent) + " from " + where + " to shadow channels (prefix " + shadow.prefix()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.cli.SwitchboardCommand;
 import io.switchboard.cli.kafka.LongRead;
+import io.switchboard.cli.kafka.WrongAddresses;
 import io.switchboard.kafka.DeadLetterHeaders;
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.RealtimeEvent;
@@ -339,6 +340,25 @@ class DlqCommandIT {
         Run unreachable = dlqOn("127.0.0.1:1", "list", "--timeout=3s");
         assertThat(unreachable.exit()).isEqualTo(1);
         assertThat(unreachable.err().lines()).singleElement().asString().contains("cannot reach Kafka at 127.0.0.1:1");
+
+        // review of issue 15: an address the client refuses before it connects was told as "Failed to create new
+        // KafkaAdminClient", without the reason
+        for (String address : WrongAddresses.ALL) {
+            for (List<String> command : List.of(
+                    List.of("list"), List.of("show", "publish:0:0"), List.of("redrive"), List.of("redrive", "--yes"))) {
+                Run wrong = dlqOn(
+                        address,
+                        command.get(0),
+                        command.subList(1, command.size()).toArray(String[]::new));
+                assertThat(wrong.exit()).as(address + " " + command).isEqualTo(1);
+                assertThat(wrong.err().lines())
+                        .as(address + " " + command)
+                        .singleElement()
+                        .asString()
+                        .isEqualTo("switchboard dlq " + command.get(0) + ": " + WrongAddresses.line(address));
+                assertThat(wrong.out()).isEmpty();
+            }
+        }
 
         Run missing = execute(
                 "dlq",

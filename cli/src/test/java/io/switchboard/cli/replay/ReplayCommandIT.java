@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.switchboard.cli.kafka.LongRead;
+import io.switchboard.cli.kafka.WrongAddresses;
 import io.switchboard.cli.replay.ReplayFixtures.Run;
 import io.switchboard.kafka.DeadLetterHeaders;
 import io.switchboard.schemas.ChannelPublish;
@@ -436,6 +437,17 @@ class ReplayCommandIT {
         Run unreachable = execute("replay", "--bootstrap-servers=127.0.0.1:1", "--timeout=3s");
         assertThat(unreachable.exit()).isEqualTo(1);
         assertThat(unreachable.err().lines()).singleElement().asString().contains("cannot reach Kafka at 127.0.0.1:1");
+
+        // review of issue 15: an address the client refuses before it connects was told without the reason
+        for (String address : WrongAddresses.ALL) {
+            Run wrong = execute("replay", "--bootstrap-servers=" + address);
+            assertThat(wrong.exit()).as(address).isEqualTo(1);
+            assertThat(wrong.err().lines())
+                    .singleElement()
+                    .asString()
+                    .isEqualTo("switchboard replay: " + WrongAddresses.line(address));
+            assertThat(wrong.out()).isEmpty();
+        }
 
         Run missing = execute("replay", "--bootstrap-servers=" + KAFKA, "--topic=it-" + RUN + ".no-such-topic");
         assertThat(missing.exit()).isEqualTo(1);
