@@ -82,10 +82,11 @@ final class DlqRedriveCommand extends DlqSubcommand {
     @Override
     int run(PrintWriter out) {
         TimeWindow.Window window = selection.window(clock);
-        List<DeadLetter> letters =
+        DeadLetterScan.Found found =
                 scan().read(selection.topicNames(dlqTopics), window.from(), window.to(), selection.filter());
+        List<DeadLetter> letters = found.letters();
         if (letters.isEmpty()) {
-            throw selection.nothing(dlqTopics, window, ": nothing to redrive");
+            throw selection.nothing(dlqTopics, window, found.inWindow(), ": nothing to redrive");
         }
         List<DeadLetter> redrivable = new ArrayList<>();
         int relay = 0;

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -278,6 +279,54 @@ class ReplayCommandIT {
         assertThat(err.get(err.size() - 1))
                 .isEqualTo("switchboard replay: none of the 12000 records in " + topic
                         + " at any time matches --type 'nothing.*'");
+    }
+
+    /**
+     * Review of issue 15: replay held every record of its window before it filtered, so a window larger than the heap
+     * ended in an OutOfMemoryError; now records are decoded and filtered as they are read and only the selection is
+     * held. 60 MB of events, read by the built jar with 48 MB of heap (and fetches bounded to 1 MB, so the client's
+     * own buffers stay small).
+     */
+    @Test
+    void aWindowLargerThanTheHeapIsFilteredAsItIsRead(@TempDir Path dir) throws Exception {
+        String topic = newTopic("large");
+        String payload = "{\"audit_id\":\"A1\",\"note\":\"" + "x".repeat(200_000) + "\"}";
+        byte[] value = encode(topic, event("large", "audit.step_completed", "A1", payload));
+        int records = 300;
+        try (var producer = ReplayFixtures.producer()) {
+            for (int i = 0; i < records; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, null, ReplayFixtures.bytes("A1"), value));
+            }
+            producer.flush();
+        }
+        Path config = Files.writeString(
+                dir.resolve("small-fetches.properties"),
+                "fetch.max.bytes=1048576\nmax.partition.fetch.bytes=1048576\n");
+        Process process = new ProcessBuilder(
+                        ReplayFixtures.java(),
+                        "-Xmx48m",
+                        "-jar",
+                        ReplayFixtures.execJar(),
+                        "replay",
+                        "--bootstrap-servers=" + KAFKA,
+                        "--topic=" + topic,
+                        "--type=nothing.*",
+                        "--command-config=" + config)
+                .redirectOutput(dir.resolve("out").toFile())
+                .redirectError(dir.resolve("err").toFile())
+                .start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String out = Files.readString(dir.resolve("out"));
+        String err = Files.readString(dir.resolve("err"));
+        System.out.println("$ java -Xmx48m -jar cli-exec.jar replay --topic=" + topic + " --type=nothing.* ...\n" + out
+                + err + "[exit " + process.exitValue() + "]");
+        assertThat(process.exitValue()).as(err).isEqualTo(3);
+        assertThat(err.lines())
+                .singleElement()
+                .asString()
+                .isEqualTo("switchboard replay: none of the " + records + " records in " + topic
+                        + " at any time matches --type 'nothing.*'");
+        assertThat(out).isEmpty();
     }
 
     @Test
