@@ -147,6 +147,9 @@ public final class ReplayCommand extends TopicCommand {
         TopicReader reader = reader();
         List<TopicPartition> tps = reader.partitions(topic, partitions);
         String target = toTopic != null ? toTopic : shadow != null ? publishTopic : null;
+        if (shadow != null) {
+            TopicValues.checkShadow(publishTopic);
+        }
         if (target != null) {
             new Topics(connection)
                     .partitions(
@@ -192,6 +195,9 @@ public final class ReplayCommand extends TopicCommand {
                                     + " are outbox rows (see switchboard dlq)"
                             : "none of the " + read[0] + " records in " + where + " matches " + filter.describe(),
                     NOTHING_SELECTED);
+        }
+        if (toTopic != null) {
+            TopicValues.checkReplay(selected, topic, toTopic);
         }
         RecordView view = new RecordView(routing.router(ProgressGuard.inMemory(1_000)));
         List<RecordView.Decision> decisions =

@@ -481,6 +481,35 @@ class ReplayCommandIT {
         }
     }
 
+    /**
+     * Review of issue 15: ChannelPublish records replayed into an events topic (or shadow publishes written to one)
+     * would all be dead-lettered by the router; the replay is refused before anything is sent.
+     */
+    @Test
+    void aReplayIntoASwitchboardTopicOfTheOtherValueTypeIsRefused() {
+        long events = endOffset(EVENTS);
+        Run publishes = execute(
+                "replay", "--bootstrap-servers=" + KAFKA, "--topic=" + PUBLISH, "--to-topic=" + EVENTS, "--yes");
+        assertThat(publishes.exit()).isEqualTo(2);
+        assertThat(publishes.err().lines())
+                .singleElement()
+                .asString()
+                .isEqualTo("switchboard replay: --to-topic " + EVENTS + " holds RealtimeEvent records, but 1 of the 1"
+                        + " selected in " + PUBLISH + " is a ChannelPublish record: nothing was sent (the consumer of "
+                        + EVENTS + " would dead-letter it)");
+        assertThat(publishes.out()).isEmpty();
+
+        Run shadow = replay("--event-id=e1", "--shadow-prefix=debug-", "--publish-topic=" + EVENTS, "--yes");
+        assertThat(shadow.exit()).isEqualTo(2);
+        assertThat(shadow.err().lines())
+                .singleElement()
+                .asString()
+                .isEqualTo("switchboard replay: --publish-topic " + EVENTS + " holds RealtimeEvent records, but"
+                        + " --shadow-prefix writes ChannelPublish records (the publisher's input, e.g."
+                        + " realtime.publish)");
+        assertThat(endOffset(EVENTS)).isEqualTo(events);
+    }
+
     @Test
     void errorsAreOneLineWithANonZeroExit() {
         Run unreachable = execute("replay", "--bootstrap-servers=127.0.0.1:1", "--timeout=3s");
