@@ -1,5 +1,6 @@
 package io.switchboard.cli;
 
+import io.switchboard.cli.kafka.CliFailure;
 import io.switchboard.router.guard.ProgressGuard;
 import io.switchboard.router.routing.EventRouter;
 import io.switchboard.router.routing.RoutingException;
@@ -11,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,21 +53,42 @@ final class RouteCommand implements Callable<Integer> {
 
     Reader stdin = new InputStreamReader(System.in, StandardCharsets.UTF_8);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
 
     @Override
-    public Integer call() throws IOException {
-        EventRouter router = routing.router(ProgressGuard.inMemory(100_000));
-        if (files.isEmpty()) {
-            route(router, new BufferedReader(stdin));
-        } else {
-            for (Path file : files) {
-                try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                    route(router, in);
+    public Integer call() {
+        try {
+            EventRouter router = routing.router(ProgressGuard.inMemory(100_000));
+            if (files.isEmpty()) {
+                route(router, new BufferedReader(stdin));
+            } else {
+                for (Path file : files) {
+                    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                        route(router, in);
+                    } catch (IOException e) {
+                        return fail(
+                                "cannot read " + file + ": "
+                                        + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()),
+                                CliFailure.USAGE);
+                    }
                 }
             }
+            out.flush();
+            return 0;
+        } catch (IllegalArgumentException e) {
+            // settings the router refuses: a routes file, PUSHER_USE_PRIVATE_CHANNELS, PUSHER_MAX_PAYLOAD_BYTES
+            return fail(e.getMessage(), CliFailure.USAGE);
+        } catch (IOException | RuntimeException e) {
+            return fail("unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(), CliFailure.FAILED);
         }
+    }
+
+    /** One line on standard error, as every command's failures, and the exit code. */
+    private int fail(String message, int exit) {
         out.flush();
-        return 0;
+        err.println("switchboard route: " + String.valueOf(message).replaceAll("\\s*\\R\\s*", " "));
+        err.flush();
+        return exit;
     }
 
     private void route(EventRouter router, BufferedReader in) throws IOException {

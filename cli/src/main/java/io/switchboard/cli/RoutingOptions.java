@@ -5,8 +5,10 @@ import io.switchboard.router.routing.ChannelRouter;
 import io.switchboard.router.routing.EventRouter;
 import io.switchboard.router.routing.RoutingTable;
 import io.switchboard.router.truncation.PayloadTruncator;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.function.Function;
 import org.springframework.core.convert.ConversionException;
 import org.springframework.core.convert.support.DefaultConversionService;
 import picocli.CommandLine.Option;
@@ -19,26 +21,74 @@ import picocli.CommandLine.Option;
 public final class RoutingOptions {
 
     @Option(names = "--routes", description = "rules file (default: SWITCHBOARD_ROUTES, else the built-in table)")
-    Path routes = env("SWITCHBOARD_ROUTES") == null ? null : Path.of(env("SWITCHBOARD_ROUTES"));
+    Path routes;
 
     @Option(
             names = "--private",
             arity = "1",
             paramLabel = "true|false",
             description = "the private- prefix (default: PUSHER_USE_PRIVATE_CHANNELS, else true)")
-    boolean privateChannels = flag("PUSHER_USE_PRIVATE_CHANNELS", env("PUSHER_USE_PRIVATE_CHANNELS"), true);
+    Boolean privateChannels;
 
     @Option(names = "--max-payload-bytes", description = "payload limit (default: PUSHER_MAX_PAYLOAD_BYTES, else 9000)")
-    int maxPayloadBytes =
-            env("PUSHER_MAX_PAYLOAD_BYTES") == null ? 9000 : Integer.parseInt(env("PUSHER_MAX_PAYLOAD_BYTES"));
+    Integer maxPayloadBytes;
+
+    /**
+     * Where the environment variables come from. They are read when a command runs, not when the command line is
+     * built: a bad value is then the one-line usage error of the command that uses it, not a stack trace of every
+     * command.
+     */
+    Function<String, String> environment = System::getenv;
 
     /** The router-service's own routing code with these settings. */
     public EventRouter router(ProgressGuard guard) {
+        boolean prefixed = privateChannels();
         return new EventRouter(
-                new ChannelRouter(RoutingTable.load(routes, privateChannels), privateChannels),
-                new PayloadTruncator(maxPayloadBytes),
+                new ChannelRouter(RoutingTable.load(routes(), prefixed), prefixed),
+                new PayloadTruncator(maxPayloadBytes()),
                 guard,
                 Clock.systemUTC());
+    }
+
+    /** Reads the settings as {@link #router} does; an unusable one is an {@link IllegalArgumentException} naming it. */
+    public void check() {
+        routes();
+        privateChannels();
+        maxPayloadBytes();
+    }
+
+    private Path routes() {
+        if (routes != null) {
+            return routes;
+        }
+        String value = env("SWITCHBOARD_ROUTES");
+        try {
+            return value == null ? null : Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("SWITCHBOARD_ROUTES is not a file path: " + e.getMessage());
+        }
+    }
+
+    private boolean privateChannels() {
+        return privateChannels != null
+                ? privateChannels
+                : flag("PUSHER_USE_PRIVATE_CHANNELS", env("PUSHER_USE_PRIVATE_CHANNELS"), true);
+    }
+
+    private int maxPayloadBytes() {
+        if (maxPayloadBytes != null) {
+            return maxPayloadBytes;
+        }
+        String value = env("PUSHER_MAX_PAYLOAD_BYTES");
+        if (value == null) {
+            return 9000;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "PUSHER_MAX_PAYLOAD_BYTES must be a whole number of bytes (e.g. 9000); was " + value);
+        }
     }
 
     /**
@@ -60,8 +110,8 @@ public final class RoutingOptions {
         throw new IllegalArgumentException(name + " must be 1, 0, true, false, yes, no, on or off; was " + value);
     }
 
-    private static String env(String name) {
-        String value = System.getenv(name);
+    private String env(String name) {
+        String value = environment.apply(name);
         return value == null || value.isBlank() ? null : value;
     }
 }

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -92,5 +93,60 @@ class RouteCommandTest {
                         () -> RouteCommand.flag("PUSHER_USE_PRIVATE_CHANNELS", "maybe", true))
                 .hasMessageContaining("PUSHER_USE_PRIVATE_CHANNELS")
                 .hasMessageContaining("maybe");
+    }
+
+    /**
+     * Review of issue 15: the router's settings were read from the environment when the command line was built, so a
+     * bad PUSHER_MAX_PAYLOAD_BYTES was a stack trace of every command; now the command that routes says it in one
+     * line and exits 2, and the environment wins only where no option is given.
+     */
+    @Test
+    void aRouterSettingFromTheEnvironmentThatIsNotANumberIsOneLineAndExitTwo() {
+        for (Map<String, String> environment :
+                List.of(Map.of("PUSHER_MAX_PAYLOAD_BYTES", "lots"), Map.of("PUSHER_USE_PRIVATE_CHANNELS", "maybe"))) {
+            RouteCommand command = new RouteCommand();
+            StringWriter output = new StringWriter();
+            StringWriter errors = new StringWriter();
+            command.stdin = new StringReader("{\"type\":\"audit.progress\",\"payload\":{\"audit_id\":\"A\"}}\n");
+            command.out = new PrintWriter(output, true);
+            command.err = new PrintWriter(errors, true);
+            CommandLine cli = new CommandLine(command);
+            command.routing.environment = environment::get;
+            assertThat(cli.execute()).as(environment.toString()).isEqualTo(2);
+            assertThat(output.toString()).isEmpty();
+            assertThat(errors.toString().lines())
+                    .singleElement()
+                    .asString()
+                    .isEqualTo(
+                            environment.containsKey("PUSHER_MAX_PAYLOAD_BYTES")
+                                    ? "switchboard route: PUSHER_MAX_PAYLOAD_BYTES must be a whole number of bytes (e.g. 9000);"
+                                            + " was lots"
+                                    : "switchboard route: PUSHER_USE_PRIVATE_CHANNELS must be 1, 0, true, false, yes, no, on or"
+                                            + " off; was maybe");
+        }
+
+        RouteCommand command = new RouteCommand();
+        StringWriter output = new StringWriter();
+        command.stdin = new StringReader("{\"type\":\"audit.progress\",\"payload\":{\"audit_id\":\"A\"}}\n");
+        command.out = new PrintWriter(output, true);
+        CommandLine cli = new CommandLine(command);
+        command.routing.environment =
+                Map.of("PUSHER_MAX_PAYLOAD_BYTES", "lots", "PUSHER_USE_PRIVATE_CHANNELS", "no")::get;
+        assertThat(cli.execute("--max-payload-bytes=300")).isZero();
+        assertThat(JSON.readTree(output.toString()).get("channels").toString()).isEqualTo("[\"audit-A\"]");
+    }
+
+    @Test
+    void anInputFileThatDoesNotExistIsOneLineAndExitTwo(@TempDir Path dir) {
+        RouteCommand command = new RouteCommand();
+        StringWriter errors = new StringWriter();
+        command.out = new PrintWriter(new StringWriter(), true);
+        command.err = new PrintWriter(errors, true);
+        Path missing = dir.resolve("events.jsonl");
+        assertThat(new CommandLine(command).execute(missing.toString())).isEqualTo(2);
+        assertThat(errors.toString().lines())
+                .singleElement()
+                .asString()
+                .isEqualTo("switchboard route: cannot read " + missing + ": no such file");
     }
 }

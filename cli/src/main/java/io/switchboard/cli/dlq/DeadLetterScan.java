@@ -33,21 +33,28 @@ final class DeadLetterScan {
         this.progress = progress;
     }
 
-    /** The dead letters of {@code topics} written within [{@code from}, {@code to}] that match {@code filter}. */
-    List<DeadLetter> read(List<String> topics, Instant from, Instant to, Predicate<DeadLetter> filter) {
+    /** The dead letters a read selected, and how many the window held in all. */
+    record Found(List<DeadLetter> letters, long inWindow) {}
+
+    /**
+     * The dead letters of {@code topics} written within [{@code from}, {@code to}] that match {@code filter}, oldest
+     * first; only those are held in memory, however many the window holds.
+     */
+    Found read(List<String> topics, Instant from, Instant to, Predicate<DeadLetter> filter) {
+        long[] inWindow = new long[1];
         List<DeadLetter> found = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : new TopicReader(connection)
-                .read(partitions(topics), new TopicReader.Range(from, to, null, null), progress)) {
-            DeadLetter letter = DeadLetter.of(record);
-            if (filter.test(letter)) {
-                found.add(letter);
-            }
+                .read(partitions(topics), new TopicReader.Range(from, to, null, null), progress, record -> {
+                    inWindow[0]++;
+                    return filter.test(DeadLetter.of(record));
+                })) {
+            found.add(DeadLetter.of(record));
         }
         found.sort(Comparator.comparing(DeadLetter::time)
                 .thenComparing(DeadLetter::topic)
                 .thenComparingInt(DeadLetter::partition)
                 .thenComparingLong(DeadLetter::offset));
-        return found;
+        return new Found(found, inWindow[0]);
     }
 
     /** The record at {@code topic:partition:offset}, or a failure that says which offsets the partition holds. */

@@ -33,10 +33,11 @@ final class DlqListCommand extends DlqSubcommand {
     @Override
     int run(PrintWriter out) {
         TimeWindow.Window window = selection.window(clock);
-        List<DeadLetter> letters =
+        DeadLetterScan.Found found =
                 scan().read(selection.topicNames(dlqTopics), window.from(), window.to(), selection.filter());
+        List<DeadLetter> letters = found.letters();
         if (letters.isEmpty()) {
-            throw selection.nothing(dlqTopics, window, "");
+            throw selection.nothing(dlqTopics, window, found.inWindow(), "");
         }
         if (json) {
             letters.forEach(letter -> out.println(ValueDecoder.JSON.writeValueAsString(summary(letter))));

@@ -4,6 +4,7 @@ import io.switchboard.cli.kafka.CliFailure;
 import io.switchboard.cli.kafka.Durations;
 import io.switchboard.cli.kafka.Rate;
 import io.switchboard.cli.kafka.TimeWindow;
+import io.switchboard.cli.kafka.Topics;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -81,10 +82,11 @@ final class DlqRedriveCommand extends DlqSubcommand {
     @Override
     int run(PrintWriter out) {
         TimeWindow.Window window = selection.window(clock);
-        List<DeadLetter> letters =
+        DeadLetterScan.Found found =
                 scan().read(selection.topicNames(dlqTopics), window.from(), window.to(), selection.filter());
+        List<DeadLetter> letters = found.letters();
         if (letters.isEmpty()) {
-            throw selection.nothing(dlqTopics, window, ": nothing to redrive");
+            throw selection.nothing(dlqTopics, window, found.inWindow(), ": nothing to redrive");
         }
         List<DeadLetter> redrivable = new ArrayList<>();
         int relay = 0;
@@ -126,8 +128,8 @@ final class DlqRedriveCommand extends DlqSubcommand {
                         null);
             }
         } catch (KafkaException e) {
-            throw new CliFailure("sent " + sent + " of " + redrivable.size() + "; Kafka at "
-                    + connection.bootstrapServers + ": " + DeadLetterScan.oneLine(e));
+            throw new CliFailure("sent " + sent + " of " + redrivable.size() + "; "
+                    + new Topics(connection).failure(e).getMessage());
         }
         summary(out, letters, redrivable.size(), sent, relay, noOrigin, window);
         return 0;

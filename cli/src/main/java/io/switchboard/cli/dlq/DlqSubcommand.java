@@ -1,7 +1,7 @@
 package io.switchboard.cli.dlq;
 
-import io.switchboard.cli.kafka.CliFailure;
 import io.switchboard.cli.kafka.ConnectionOptions;
+import io.switchboard.cli.kafka.OneLine;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** What the dlq subcommands share: the connection options, the clock, and one-line failures with an exit code. */
+/** What the dlq subcommands share: the connection options, the clock, and one-line failures with an exit code ({@link OneLine}). */
 abstract class DlqSubcommand implements Callable<Integer> {
 
     @Spec
@@ -25,18 +25,7 @@ abstract class DlqSubcommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            int exit = run(out);
-            out.flush();
-            return exit;
-        } catch (CliFailure e) {
-            out.flush();
-            err.println("switchboard dlq " + spec.name() + ": " + e.getMessage());
-            err.flush();
-            return e.exit();
-        }
+        return OneLine.run(spec, connection, (out, err) -> run(out));
     }
 
     abstract int run(PrintWriter out);

@@ -68,12 +68,37 @@ final class Selection {
     }
 
     /**
-     * The one line for an empty selection, exit 3 as replay's and trace's: {@code no dead letters in TOPICS with reason R
-     * WINDOW}, then {@code after}.
+     * The one line for an empty selection, exit 3 as replay's and trace's: {@code no dead letters in TOPICS WINDOW}
+     * when the window holds none, {@code none of the N dead letters in TOPICS WINDOW matches --reason R} when the
+     * filters matched none of them; then {@code after}.
      */
-    CliFailure nothing(DlqTopics connection, TimeWindow.Window window, String after) {
+    CliFailure nothing(DlqTopics connection, TimeWindow.Window window, long inWindow, String after) {
+        String where = String.join(" and ", topicNames(connection)) + " " + window.describe();
         return new CliFailure(
-                "no dead letters in " + describe(connection, window) + after, CliFailure.NOTHING_SELECTED);
+                inWindow == 0 || isEmpty()
+                        ? "no dead letters in " + where + after
+                        : "none of the " + inWindow + " dead letter" + (inWindow == 1 ? "" : "s") + " in " + where
+                                + " matches " + options() + after,
+                CliFailure.NOTHING_SELECTED);
+    }
+
+    boolean isEmpty() {
+        return reasons.isEmpty() && stages.isEmpty() && eventIds.isEmpty();
+    }
+
+    /** The filters as they were given: {@code --reason A,B --stage router}. */
+    String options() {
+        List<String> parts = new ArrayList<>();
+        if (!reasons.isEmpty()) {
+            parts.add("--reason " + String.join(",", reasons));
+        }
+        if (!stages.isEmpty()) {
+            parts.add("--stage " + String.join(",", stages));
+        }
+        if (!eventIds.isEmpty()) {
+            parts.add("--event-id " + String.join(",", eventIds));
+        }
+        return String.join(" ", parts);
     }
 
     /** The filters in words, for "no dead letters ..." lines. */

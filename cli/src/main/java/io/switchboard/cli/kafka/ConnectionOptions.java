@@ -3,15 +3,26 @@ package io.switchboard.cli.kafka;
 import io.switchboard.schemas.wire.SchemaRegistry;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -23,6 +34,17 @@ import picocli.CommandLine.Option;
  * the broker. Shared by every command that reads or writes topics (dlq, replay, tail).
  */
 public final class ConnectionOptions {
+
+    /** Client properties that hold credentials, as Kafka names them (ssl.key.password, sasl.jaas.config, ...). */
+    private static final Pattern SECRET_KEY = Pattern.compile("password|secret|jaas|\\.key$|keystore\\.key|token");
+    /**
+     * The parts of a JAAS entry, {@code Module required username="u" password="p";}: an option (its key, then its
+     * value quoted or not), or a bare word (the module, the control flag, or whatever a malformed entry holds).
+     */
+    private static final Pattern JAAS_PARTS =
+            Pattern.compile("([\\w.\\-]+)\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'|([^\\s;]+))|([^\\s;=]+)");
+    /** JAAS control flags: words of every entry, never secrets. */
+    private static final Set<String> JAAS_FLAGS = Set.of("required", "requisite", "sufficient", "optional");
 
     @Option(
             names = "--bootstrap-servers",
@@ -92,8 +114,121 @@ public final class ConnectionOptions {
         return config;
     }
 
+    /**
+     * The registry client for {@code --schema-registry-url} (or {@code SCHEMA_REGISTRY_URL}), or the ids pinned in this
+     * build when neither is set; a URL that is not {@code http(s)://HOST[:PORT][/PATH]} is a usage failure.
+     */
     public SchemaRegistry registry() {
+        check();
         return SchemaRegistry.forUrl(schemaRegistryUrl);
+    }
+
+    /**
+     * Checks the settings that can be checked without the cluster, before any command talks to it: the registry
+     * URL must be {@code http(s)://HOST[:PORT][/PATH]}. The one line names the setting and shows the URL without its
+     * user-info, which may hold a password (the registry client sends it as HTTP Basic).
+     */
+    public void check() {
+        if (schemaRegistryUrl == null || schemaRegistryUrl.isBlank()) {
+            return;
+        }
+        String url = schemaRegistryUrl.strip();
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        boolean web = uri != null
+                && uri.getScheme() != null
+                && (uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"));
+        if (!web || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new CliFailure(
+                    "--schema-registry-url (or SCHEMA_REGISTRY_URL) must be http://HOST:PORT or https://HOST:PORT,"
+                            + " with an optional path, e.g. http://registry:8081; was " + withoutUserInfo(url),
+                    CliFailure.USAGE);
+        }
+    }
+
+    /**
+     * {@code text} with every secret these settings hold masked as {@code ***}: the values of the
+     * {@code --command-config} properties that hold credentials (passwords, keys, secrets, the JAAS configuration
+     * and each of its values) and the registry URL's user-info. Applied to every line a command prints about a
+     * failure: a client's error may quote what it could not parse ("Invalid login module control flag 's3cret'").
+     */
+    public String redact(String text) {
+        if (text == null) {
+            return null;
+        }
+        String result = text;
+        for (String secret : secrets()) {
+            // whole words only: a short secret must not mangle the words around it
+            result = Pattern.compile("(?<![A-Za-z0-9])" + Pattern.quote(secret) + "(?![A-Za-z0-9])")
+                    .matcher(result)
+                    .replaceAll("***");
+        }
+        return result;
+    }
+
+    /** The secrets, longest first (so that a part of one never leaves the rest of it). */
+    private List<String> secrets() {
+        Set<String> secrets = new HashSet<>();
+        if (schemaRegistryUrl != null) {
+            int scheme = schemaRegistryUrl.indexOf("://");
+            int at = schemaRegistryUrl.lastIndexOf('@');
+            if (at > scheme + 3 && scheme >= 0) {
+                String userInfo = schemaRegistryUrl.substring(scheme + 3, at);
+                secrets.add(userInfo);
+                int colon = userInfo.indexOf(':');
+                if (colon >= 0 && colon + 1 < userInfo.length()) {
+                    secrets.add(userInfo.substring(colon + 1));
+                    secrets.add(URLDecoder.decode(userInfo.substring(colon + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        if (commandConfig != null) {
+            Properties properties = new Properties();
+            try (Reader in = Files.newBufferedReader(commandConfig, StandardCharsets.UTF_8)) {
+                properties.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                // nothing read, nothing to mask: the read itself fails with its own line
+            }
+            properties.forEach((k, v) -> {
+                String key = k.toString().toLowerCase(Locale.ROOT);
+                String value = v.toString();
+                if (SECRET_KEY.matcher(key).find() && !value.isBlank()) {
+                    secrets.add(value);
+                    if (key.contains("jaas")) {
+                        // each option value and bare word of the entry: a parse error quotes the one it stumbled on
+                        Matcher part = JAAS_PARTS.matcher(value);
+                        while (part.find()) {
+                            for (int group = 2; group <= 5; group++) {
+                                String word = part.group(group);
+                                if (word != null
+                                        && word.length() >= 2
+                                        && !JAAS_FLAGS.contains(word.toLowerCase(Locale.ROOT))) {
+                                    secrets.add(word);
+                                }
+                            }
+                        }
+                    }
+                }
+            });
+        }
+        List<String> ordered = new ArrayList<>(secrets);
+        ordered.removeIf(String::isEmpty);
+        ordered.sort(Comparator.comparingInt(String::length).reversed());
+        return ordered;
+    }
+
+    /** A URL as it may be shown: without the user-info (user and password) before the host. */
+    static String withoutUserInfo(String url) {
+        int at = url.lastIndexOf('@');
+        if (at < 0) {
+            return url;
+        }
+        int scheme = url.indexOf("://");
+        return (scheme >= 0 && scheme < at ? url.substring(0, scheme + 3) : "") + "***" + url.substring(at);
     }
 
     private static String env(String name, String otherwise) {

@@ -38,8 +38,13 @@ public final class TopicReader {
 
     /** The partitions of {@code topic}, or of {@code chosen} among them; a one-line failure for any that is absent. */
     public List<TopicPartition> partitions(String topic, List<Integer> chosen) {
+        return partitions(topic, chosen, "--topic");
+    }
+
+    /** {@link #partitions(String, List)}, where {@code option} is the option that names the topic. */
+    public List<TopicPartition> partitions(String topic, List<Integer> chosen, String option) {
         List<TopicPartition> all = new Topics(connection)
-                .partitions(List.of(topic), "is this the right cluster? --topic names another topic");
+                .partitions(List.of(topic), "is this the right cluster? " + option + " names another topic");
         if (chosen == null || chosen.isEmpty()) {
             return all;
         }

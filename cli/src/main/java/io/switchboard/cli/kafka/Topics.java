@@ -7,10 +7,13 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -18,6 +21,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * becomes one {@link CliFailure} line.
  */
 public final class Topics {
+
+    /** What the Kafka clients say when they could not be created, before the reason (their cause). */
+    private static final Pattern WRAPPER = Pattern.compile("Failed to (create new|construct) .*");
 
     private final ConnectionOptions connection;
 
@@ -44,6 +50,8 @@ public final class Topics {
             } finally {
                 admin.close(Duration.ZERO);
             }
+        } catch (KafkaException e) {
+            throw failure(e);
         }
     }
 
@@ -115,12 +123,45 @@ public final class Topics {
                 + " (set KAFKA_BOOTSTRAP_SERVERS or --bootstrap-servers; --command-config for SASL/TLS)");
     }
 
-    /** A client exception as one line; a timeout means the broker could not be reached. */
+    /**
+     * A client exception as one line; a timeout means the broker could not be reached. A client that could not even
+     * be created (an address that is not HOST:PORT or does not resolve, client properties it rejects) is told by what
+     * it rejected, not by the wrapper's "Failed to create new KafkaAdminClient".
+     */
     public CliFailure failure(KafkaException e) {
         if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
             return unreachable();
         }
+        if (e instanceof ConfigException || isWrapper(e)) {
+            String why = rejected(e);
+            String hint = why.contains(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
+                    ? " (set KAFKA_BOOTSTRAP_SERVERS or --bootstrap-servers to HOST:PORT, e.g. 127.0.0.1:9092)"
+                    : connection.commandConfig != null
+                            ? " (check --command-config " + connection.commandConfig + ")"
+                            : "";
+            return new CliFailure("cannot connect to Kafka at " + connection.bootstrapServers + ": " + why + hint);
+        }
         return new CliFailure("Kafka at " + connection.bootstrapServers + ": " + oneLine(e));
+    }
+
+    /**
+     * The first message in {@code e}'s causes that says what was wrong: past the wrappers ("Failed to create new
+     * KafkaAdminClient", "Failed to construct kafka consumer", a cause's own text repeated), on one line.
+     */
+    static String rejected(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t && (isWrapper(t) || t.getMessage() == null)) {
+            t = t.getCause();
+        }
+        return oneLine(t);
+    }
+
+    private static boolean isWrapper(Throwable t) {
+        String message = t.getMessage();
+        return t.getCause() != null
+                && (message == null
+                        || WRAPPER.matcher(message).matches()
+                        || message.equals(t.getCause().toString()));
     }
 
     /** An exception's message on one line. */

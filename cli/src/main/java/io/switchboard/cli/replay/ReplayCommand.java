@@ -16,8 +16,8 @@ import io.switchboard.schemas.wire.AvroSerializer;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -147,6 +147,9 @@ public final class ReplayCommand extends TopicCommand {
         TopicReader reader = reader();
         List<TopicPartition> tps = reader.partitions(topic, partitions);
         String target = toTopic != null ? toTopic : shadow != null ? publishTopic : null;
+        if (shadow != null) {
+            TopicValues.checkShadow(publishTopic);
+        }
         if (target != null) {
             new Topics(connection)
                     .partitions(
@@ -154,33 +157,47 @@ public final class ReplayCommand extends TopicCommand {
                             (toTopic != null ? "--to-topic" : "--publish-topic") + " must name an existing topic");
         }
 
-        List<ConsumerRecord<byte[], byte[]>> raw = reader.read(tps, range, line -> {
-            err.println(line);
-            err.flush();
-        });
-        String where = topic + " " + describe(tps, range);
-        if (raw.isEmpty()) {
-            throw new CliFailure("no records in " + where, NOTHING_SELECTED);
-        }
+        // decoded and filtered as it is read: only the selection is held, however long the window
         Predicate<TopicRecord> matches = filter.compile();
         RecordDecoder decoder = decoder();
-        List<TopicRecord> selected = new ArrayList<>();
-        int relayRows = 0;
-        for (ConsumerRecord<byte[], byte[]> record : raw) {
-            TopicRecord decoded = decoder.decode(record);
-            if (decoded == null) {
-                relayRows++;
-            } else if (matches.test(decoded)) {
-                selected.add(decoded);
-            }
+        Map<ConsumerRecord<byte[], byte[]>, TopicRecord> decoded = new IdentityHashMap<>();
+        long[] read = new long[1];
+        int[] relayRows = new int[1];
+        List<ConsumerRecord<byte[], byte[]>> kept = reader.read(
+                tps,
+                range,
+                line -> {
+                    err.println(line);
+                    err.flush();
+                },
+                record -> {
+                    read[0]++;
+                    TopicRecord value = decoder.decode(record);
+                    if (value == null) {
+                        relayRows[0]++;
+                        return false;
+                    }
+                    if (!matches.test(value)) {
+                        return false;
+                    }
+                    decoded.put(record, value);
+                    return true;
+                });
+        String where = topic + " " + describe(tps, range);
+        if (read[0] == 0) {
+            throw new CliFailure("no records in " + where, NOTHING_SELECTED);
         }
+        List<TopicRecord> selected = kept.stream().map(decoded::get).toList();
         if (selected.isEmpty()) {
             throw new CliFailure(
                     filter.isEmpty()
-                            ? "none of the " + raw.size() + " records in " + where + " is an event: relay dead letters"
+                            ? "none of the " + read[0] + " records in " + where + " is an event: relay dead letters"
                                     + " are outbox rows (see switchboard dlq)"
-                            : "none of the " + raw.size() + " records in " + where + " matches " + filter.describe(),
+                            : "none of the " + read[0] + " records in " + where + " matches " + filter.describe(),
                     NOTHING_SELECTED);
+        }
+        if (toTopic != null) {
+            TopicValues.checkReplay(selected, topic, toTopic);
         }
         RecordView view = new RecordView(routing.router(ProgressGuard.inMemory(1_000)));
         List<RecordView.Decision> decisions =
@@ -194,7 +211,7 @@ public final class ReplayCommand extends TopicCommand {
                     out,
                     err,
                     "dry run: " + count(selected.size()) + " selected in " + where
-                            + (relayRows > 0 ? " (" + relayRows + " relay dead letters skipped)" : "")
+                            + (relayRows[0] > 0 ? " (" + relayRows[0] + " relay dead letters skipped)" : "")
                             + "; nothing was published (--to-topic TOPIC re-injects, --shadow-prefix PREFIX routes to shadow"
                             + " channels)");
             return 0;
@@ -279,8 +296,8 @@ public final class ReplayCommand extends TopicCommand {
                         shadow == null ? null : String.join(" ", shadow.map(decision.channels())));
             }
         } catch (KafkaException e) {
-            throw new CliFailure("sent " + sent + " of " + toSend + "; Kafka at " + connection.bootstrapServers + ": "
-                    + Topics.oneLine(e));
+            throw new CliFailure("sent " + sent + " of " + toSend + "; "
+                    + new Topics(connection).failure(e).getMessage());
         }
         String done = shadow != null
                 ? "replayed " + count(sent) + " from " + where + " to shadow channels (prefix " + shadow.prefix()

@@ -3,8 +3,10 @@ package io.switchboard.cli.replay;
 import io.switchboard.cli.RoutingOptions;
 import io.switchboard.cli.kafka.CliFailure;
 import io.switchboard.cli.kafka.ConnectionOptions;
+import io.switchboard.cli.kafka.OneLine;
 import io.switchboard.cli.kafka.RecordDecoder;
 import io.switchboard.cli.kafka.TopicReader;
+import io.switchboard.cli.kafka.Topics;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -56,25 +58,15 @@ public abstract class TopicCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            int exit = run(out, err);
-            out.flush();
-            err.flush();
-            return exit;
-        } catch (CliFailure e) {
-            out.flush();
-            err.println("switchboard " + spec.name() + ": " + e.getMessage());
-            err.flush();
-            return e.exit();
-        } catch (IllegalArgumentException e) {
-            // settings the router refuses (a routes file, PUSHER_USE_PRIVATE_CHANNELS), a bad shadow prefix
-            out.flush();
-            err.println("switchboard " + spec.name() + ": " + e.getMessage().replaceAll("\\s*\\R\\s*", " "));
-            err.flush();
-            return CliFailure.USAGE;
-        }
+        return OneLine.run(spec, connection, (out, err) -> {
+            try {
+                routing.check();
+                return run(out, err);
+            } catch (IllegalArgumentException e) {
+                // settings the router refuses (a routes file, PUSHER_USE_PRIVATE_CHANNELS), a bad shadow prefix
+                throw new CliFailure(Topics.oneLine(e), CliFailure.USAGE);
+            }
+        });
     }
 
     abstract int run(PrintWriter out, PrintWriter err);

@@ -2,6 +2,7 @@ package io.switchboard.cli.trace;
 
 import io.switchboard.cli.kafka.CliFailure;
 import io.switchboard.cli.kafka.ConnectionOptions;
+import io.switchboard.cli.kafka.OneLine;
 import io.switchboard.cli.kafka.RecordDecoder;
 import io.switchboard.cli.kafka.TimeWindow;
 import io.switchboard.cli.kafka.TopicReader;
@@ -106,18 +107,7 @@ public final class TraceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            int exit = run(out, err);
-            out.flush();
-            return exit;
-        } catch (CliFailure e) {
-            out.flush();
-            err.println("switchboard trace: " + e.getMessage());
-            err.flush();
-            return e.exit();
-        }
+        return OneLine.run(spec, connection, this::run);
     }
 
     private int run(PrintWriter out, PrintWriter err) {
@@ -216,7 +206,7 @@ public final class TraceCommand implements Callable<Integer> {
         @Override
         public List<ConsumerRecord<byte[], byte[]>> read(String topic, Predicate<ConsumerRecord<byte[], byte[]>> keep) {
             return reader.read(
-                    reader.partitions(topic, null),
+                    reader.partitions(topic, null, option(topic)),
                     range,
                     line -> spec.commandLine().getErr().println(line),
                     record -> {
@@ -224,6 +214,17 @@ public final class TraceCommand implements Callable<Integer> {
                         return keep.test(record);
                     });
         }
+    }
+
+    /** The option that names {@code topic}, for "does not exist" lines. */
+    private String option(String topic) {
+        if (topic.equals(eventsTopic) || topic.equals(eventsTopic + ".dlq")) {
+            return "--events-topic";
+        }
+        if (topic.equals(publishTopic) || topic.equals(publishTopic + ".dlq")) {
+            return "--publish-topic";
+        }
+        return topic.equals(ledgerTopic) ? "--ledger-topic" : "--events-topic";
     }
 
     private ObjectNode toJson(Journey j, String answer) {

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.switchboard.cli.kafka.LongRead;
+import io.switchboard.cli.kafka.WrongAddresses;
 import io.switchboard.cli.replay.ReplayFixtures.Run;
 import io.switchboard.kafka.DeadLetterHeaders;
 import io.switchboard.schemas.ChannelPublish;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -279,6 +281,54 @@ class ReplayCommandIT {
                         + " at any time matches --type 'nothing.*'");
     }
 
+    /**
+     * Review of issue 15: replay held every record of its window before it filtered, so a window larger than the heap
+     * ended in an OutOfMemoryError; now records are decoded and filtered as they are read and only the selection is
+     * held. 60 MB of events, read by the built jar with 48 MB of heap (and fetches bounded to 1 MB, so the client's
+     * own buffers stay small).
+     */
+    @Test
+    void aWindowLargerThanTheHeapIsFilteredAsItIsRead(@TempDir Path dir) throws Exception {
+        String topic = newTopic("large");
+        String payload = "{\"audit_id\":\"A1\",\"note\":\"" + "x".repeat(200_000) + "\"}";
+        byte[] value = encode(topic, event("large", "audit.step_completed", "A1", payload));
+        int records = 300;
+        try (var producer = ReplayFixtures.producer()) {
+            for (int i = 0; i < records; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, null, ReplayFixtures.bytes("A1"), value));
+            }
+            producer.flush();
+        }
+        Path config = Files.writeString(
+                dir.resolve("small-fetches.properties"),
+                "fetch.max.bytes=1048576\nmax.partition.fetch.bytes=1048576\n");
+        Process process = new ProcessBuilder(
+                        ReplayFixtures.java(),
+                        "-Xmx48m",
+                        "-jar",
+                        ReplayFixtures.execJar(),
+                        "replay",
+                        "--bootstrap-servers=" + KAFKA,
+                        "--topic=" + topic,
+                        "--type=nothing.*",
+                        "--command-config=" + config)
+                .redirectOutput(dir.resolve("out").toFile())
+                .redirectError(dir.resolve("err").toFile())
+                .start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String out = Files.readString(dir.resolve("out"));
+        String err = Files.readString(dir.resolve("err"));
+        System.out.println("$ java -Xmx48m -jar cli-exec.jar replay --topic=" + topic + " --type=nothing.* ...\n" + out
+                + err + "[exit " + process.exitValue() + "]");
+        assertThat(process.exitValue()).as(err).isEqualTo(3);
+        assertThat(err.lines())
+                .singleElement()
+                .asString()
+                .isEqualTo("switchboard replay: none of the " + records + " records in " + topic
+                        + " at any time matches --type 'nothing.*'");
+        assertThat(out).isEmpty();
+    }
+
     @Test
     void aDeadLetterTopicReplaysItsEventsWithoutTheDeadLetterHeadersAndSkipsRelayRows() {
         Run dry = ReplayFixtures.execute("replay", "--bootstrap-servers=" + KAFKA, "--topic=" + EVENTS_DLQ);
@@ -431,11 +481,51 @@ class ReplayCommandIT {
         }
     }
 
+    /**
+     * Review of issue 15: ChannelPublish records replayed into an events topic (or shadow publishes written to one)
+     * would all be dead-lettered by the router; the replay is refused before anything is sent.
+     */
+    @Test
+    void aReplayIntoASwitchboardTopicOfTheOtherValueTypeIsRefused() {
+        long events = endOffset(EVENTS);
+        Run publishes = execute(
+                "replay", "--bootstrap-servers=" + KAFKA, "--topic=" + PUBLISH, "--to-topic=" + EVENTS, "--yes");
+        assertThat(publishes.exit()).isEqualTo(2);
+        assertThat(publishes.err().lines())
+                .singleElement()
+                .asString()
+                .isEqualTo("switchboard replay: --to-topic " + EVENTS + " holds RealtimeEvent records, but 1 of the 1"
+                        + " selected in " + PUBLISH + " is a ChannelPublish record: nothing was sent (the consumer of "
+                        + EVENTS + " would dead-letter it)");
+        assertThat(publishes.out()).isEmpty();
+
+        Run shadow = replay("--event-id=e1", "--shadow-prefix=debug-", "--publish-topic=" + EVENTS, "--yes");
+        assertThat(shadow.exit()).isEqualTo(2);
+        assertThat(shadow.err().lines())
+                .singleElement()
+                .asString()
+                .isEqualTo("switchboard replay: --publish-topic " + EVENTS + " holds RealtimeEvent records, but"
+                        + " --shadow-prefix writes ChannelPublish records (the publisher's input, e.g."
+                        + " realtime.publish)");
+        assertThat(endOffset(EVENTS)).isEqualTo(events);
+    }
+
     @Test
     void errorsAreOneLineWithANonZeroExit() {
         Run unreachable = execute("replay", "--bootstrap-servers=127.0.0.1:1", "--timeout=3s");
         assertThat(unreachable.exit()).isEqualTo(1);
         assertThat(unreachable.err().lines()).singleElement().asString().contains("cannot reach Kafka at 127.0.0.1:1");
+
+        // review of issue 15: an address the client refuses before it connects was told without the reason
+        for (String address : WrongAddresses.ALL) {
+            Run wrong = execute("replay", "--bootstrap-servers=" + address);
+            assertThat(wrong.exit()).as(address).isEqualTo(1);
+            assertThat(wrong.err().lines())
+                    .singleElement()
+                    .asString()
+                    .isEqualTo("switchboard replay: " + WrongAddresses.line(address));
+            assertThat(wrong.out()).isEmpty();
+        }
 
         Run missing = execute("replay", "--bootstrap-servers=" + KAFKA, "--topic=it-" + RUN + ".no-such-topic");
         assertThat(missing.exit()).isEqualTo(1);

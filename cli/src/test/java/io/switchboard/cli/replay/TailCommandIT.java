@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.switchboard.cli.SwitchboardCommand;
+import io.switchboard.cli.kafka.WrongAddresses;
 import io.switchboard.cli.replay.ReplayFixtures.Run;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -211,6 +212,20 @@ class TailCommandIT {
                 .isEqualTo("switchboard tail: cannot reach Kafka at 127.0.0.1:1 within 2s (set KAFKA_BOOTSTRAP_SERVERS"
                         + " or --bootstrap-servers; --command-config for SASL/TLS)");
         assertThat(run.out()).isEmpty();
+    }
+
+    /** Review of issue 15: an address the client refuses before it connects was told without the reason. */
+    @Test
+    void anAddressTheClientRefusesIsOneLineNamingItAndExitOne() {
+        for (String address : WrongAddresses.ALL) {
+            Run run = ReplayFixtures.execute("tail", "--bootstrap-servers=" + address, "--topic=" + EVENTS);
+            assertThat(run.exit()).as(address).isEqualTo(1);
+            assertThat(run.err().lines())
+                    .singleElement()
+                    .asString()
+                    .isEqualTo("switchboard tail: " + WrongAddresses.line(address));
+            assertThat(run.out()).isEmpty();
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.switchboard.cli.SwitchboardCommand;
+import io.switchboard.cli.kafka.WrongAddresses;
 import io.switchboard.publisher.PublisherApplication;
 import io.switchboard.router.RouterApplication;
 import io.switchboard.schemas.RealtimeEvent;
@@ -316,11 +317,30 @@ class TraceCommandIT {
         assertThat(nothing.err()).contains("say what to trace");
         Run broker = execute("trace", "--bootstrap-servers=127.0.0.1:1", "--timeout=2s", "--event-id=x");
         assertThat(broker.exit()).isEqualTo(1);
-        assertThat(broker.err().strip()).startsWith("switchboard trace: ").doesNotContain("\n");
+        assertThat(broker.err().lines())
+                .singleElement()
+                .asString()
+                .isEqualTo("switchboard trace: cannot reach Kafka at 127.0.0.1:1 within 2s (set KAFKA_BOOTSTRAP_SERVERS"
+                        + " or --bootstrap-servers; --command-config for SASL/TLS)");
+        assertThat(broker.out()).isEmpty();
+        // review of issue 15: an address the client refuses before it connects was picocli's stack trace
+        for (String address : WrongAddresses.ALL) {
+            Run wrong = execute("trace", "--bootstrap-servers=" + address, "--event-id=x");
+            assertThat(wrong.exit()).as(address).isEqualTo(1);
+            assertThat(wrong.err().lines())
+                    .singleElement()
+                    .asString()
+                    .isEqualTo("switchboard trace: " + WrongAddresses.line(address));
+            assertThat(wrong.out()).isEmpty();
+        }
         Run missing =
                 execute("trace", "--bootstrap-servers=" + KAFKA, "--events-topic=no-such-topic-" + RUN, "--event-id=x");
         assertThat(missing.exit()).isEqualTo(1);
-        assertThat(missing.err()).contains("no-such-topic-" + RUN).contains("does not exist");
+        assertThat(missing.err().lines())
+                .singleElement()
+                .asString()
+                .isEqualTo("switchboard trace: topic no-such-topic-" + RUN + " does not exist on " + KAFKA
+                        + " (is this the right cluster? --events-topic names another topic)");
 
         // nothing matches, but a record could not be read: not an answer, so exit 1 as replay's decoding failure
         Run unknownSchema = execute(
