@@ -200,12 +200,14 @@ public final class ReplayCommand extends TopicCommand {
             return 0;
         }
 
-        int refused = (int) decisions.stream().filter(d -> d.publish() == null).count();
-        int toSend = shadow != null ? selected.size() - refused : selected.size();
+        int refused = (int) decisions.stream().filter(d -> d.refused() != null).count();
+        int dropped = (int) decisions.stream().filter(d -> d.dropped() != null).count();
+        // a shadow replay publishes what the router would publish: not what it refuses, nor what its guard drops
+        int toSend = shadow != null ? selected.size() - refused - dropped : selected.size();
         if (toSend == 0) {
             throw new CliFailure(
-                    "all " + count(selected.size()) + " selected are refused by routing: no shadow channel to publish"
-                            + " to",
+                    "all " + count(selected.size()) + " selected are refused or dropped by routing: no shadow channel"
+                            + " to publish to",
                     NOTHING_SELECTED);
         }
         String question = shadow != null
@@ -236,7 +238,7 @@ public final class ReplayCommand extends TopicCommand {
                 TopicRecord record = selected.get(i);
                 RecordView.Decision decision = decisions.get(i);
                 if (shadow != null && decision.publish() == null) {
-                    report(out, record, "skipped", null, null, decision.refused());
+                    report(out, record, "skipped", null, null, decision.notRouted());
                     continue;
                 }
                 String newId = redeliver ? UUID.randomUUID().toString() : null;
@@ -285,6 +287,7 @@ public final class ReplayCommand extends TopicCommand {
         String done = shadow != null
                 ? "replayed " + count(sent) + " from " + where + " to shadow channels (prefix " + shadow.prefix()
                         + ") through " + target + (refused > 0 ? "; " + refused + " refused by routing skipped" : "")
+                        + (dropped > 0 ? "; " + dropped + " dropped by the progress guard skipped" : "")
                 : "replayed " + count(sent) + " from " + where + " to " + target;
         summary(out, err, done + " (replay id " + replayId + ")");
         if (!redeliver) {
@@ -414,7 +417,7 @@ public final class ReplayCommand extends TopicCommand {
             line.append(" to ").append(to);
         }
         if (detail != null) {
-            line.append(action.equals("skipped") ? ": refused: " : " -> ").append(detail);
+            line.append(action.equals("skipped") ? ": " : " -> ").append(detail);
         }
         out.println(line);
     }
