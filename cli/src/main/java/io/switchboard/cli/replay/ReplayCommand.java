@@ -9,6 +9,7 @@ import io.switchboard.cli.kafka.TopicReader;
 import io.switchboard.cli.kafka.TopicRecord;
 import io.switchboard.cli.kafka.Topics;
 import io.switchboard.kafka.DeadLetterHeaders;
+import io.switchboard.kafka.ReplayHeaders;
 import io.switchboard.router.guard.ProgressGuard;
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.RealtimeEvent;
@@ -66,10 +67,11 @@ import tools.jackson.databind.node.ObjectNode;
         })
 public final class ReplayCommand extends TopicCommand {
 
-    static final String REPLAY_ID = "switchboard-replay-id";
-    static final String REPLAY_AT = "switchboard-replay-at";
-    static final String REPLAY_FROM = "switchboard-replay-from";
-    static final String REPLAY_OF = "switchboard-replay-of";
+    static final String REPLAY_ID = ReplayHeaders.ID;
+    static final String REPLAY_AT = ReplayHeaders.AT;
+    static final String REPLAY_FROM = ReplayHeaders.FROM;
+    static final String REPLAY_OF = ReplayHeaders.OF;
+    static final String REPLAY_SHADOW = ReplayHeaders.SHADOW;
 
     /** Headers of a dead letter or of an earlier replay: not carried over to the replayed record. */
     private static final Set<String> NOT_CARRIED = Set.of(
@@ -85,7 +87,8 @@ public final class ReplayCommand extends TopicCommand {
             REPLAY_ID,
             REPLAY_AT,
             REPLAY_FROM,
-            REPLAY_OF);
+            REPLAY_OF,
+            REPLAY_SHADOW);
 
     @Mixin
     TimeWindow window = new TimeWindow();
@@ -246,6 +249,9 @@ public final class ReplayCommand extends TopicCommand {
                 markers.put(REPLAY_ID, replayId);
                 markers.put(REPLAY_AT, replayAt);
                 markers.put(REPLAY_FROM, record.coordinates());
+                if (shadow != null) {
+                    markers.put(REPLAY_SHADOW, shadow.prefix());
+                }
                 if (newId != null) {
                     markers.put(REPLAY_OF, record.eventId());
                 }

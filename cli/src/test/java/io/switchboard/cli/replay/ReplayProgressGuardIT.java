@@ -108,6 +108,7 @@ class ReplayProgressGuardIT {
                 .toList();
         assertThat(published).extracting(ChannelPublish::getEventId).containsExactly("p50", "other");
         assertThat(published).flatExtracting(ChannelPublish::getChannels).containsOnly("private-debug-org.1");
+        assertThat(published.get(0).getHeaders()).containsEntry(ReplayCommand.REPLAY_SHADOW, "debug-");
     }
 
     @Test
