@@ -27,10 +27,17 @@ final class RecordView {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
-     * Where the record goes: the rule and channels with the publish the router would write, or why it is refused. A
-     * record of realtime.publish is already routed: its channels are its own.
+     * Where the record goes: the rule and channels with the publish the router would write; or why it is refused (the
+     * router would dead-letter it) or dropped (the progress guard: progress that went backwards). A record of
+     * realtime.publish is already routed: its channels are its own.
      */
-    record Decision(String rule, List<String> channels, ChannelPublish publish, String refused) {}
+    record Decision(String rule, List<String> channels, ChannelPublish publish, String refused, String dropped) {
+
+        /** {@code refused: REASON: text} or {@code dropped: REASON: text}; null when it is routed. */
+        String notRouted() {
+            return refused != null ? "refused: " + refused : dropped != null ? "dropped: " + dropped : null;
+        }
+    }
 
     private final EventRouter router;
 
@@ -39,29 +46,34 @@ final class RecordView {
     }
 
     /**
-     * The router's decision for this event as it stands today. The progress guard is not consulted: its state lives
-     * in the running router (Redis), so an event whose progress went backwards may still be dropped there.
+     * The router's decision for this event as it stands today, with its progress guard: the router's guard over the
+     * events decided before this one (the caller's, in partition and offset order), so that progress that goes
+     * backwards within them is dropped as the router drops it. What the running router saw before them (its guard's
+     * state lives in it, or in Redis) is not known here.
      */
     Decision decide(TopicRecord record) {
         if (record.value() instanceof ChannelPublish publish) {
-            return new Decision("already routed", publish.getChannels(), publish, null);
+            return new Decision("already routed", publish.getChannels(), publish, null, null);
         }
         try {
-            EventRouter.Outcome outcome = router.route((RealtimeEvent) record.value(), (entity, type, payload) -> true);
+            EventRouter.Outcome outcome = router.route((RealtimeEvent) record.value());
             if (outcome instanceof EventRouter.Routed routed) {
-                return new Decision(routed.rule(), routed.publish().getChannels(), routed.publish(), null);
+                return new Decision(routed.rule(), routed.publish().getChannels(), routed.publish(), null, null);
             }
             EventRouter.Dropped dropped = (EventRouter.Dropped) outcome;
-            return new Decision(dropped.rule(), List.of(), null, dropped.reason() + ": " + dropped.message());
+            return new Decision(dropped.rule(), List.of(), null, null, dropped.reason() + ": " + dropped.message());
         } catch (RoutingException e) {
-            return new Decision(null, List.of(), null, e.reason() + ": " + e.getMessage());
+            return new Decision(null, List.of(), null, e.reason() + ": " + e.getMessage(), null);
         }
     }
 
-    /** {@code TIME  TOPIC:P:O  TYPE  EVENT-ID  key=KEY  -> CHANNELS (rule R)}, or {@code refused: REASON}. */
+    /**
+     * {@code TIME  TOPIC:P:O  TYPE  EVENT-ID  key=KEY  -> CHANNELS (rule R)}, or {@code refused: REASON: text}, or
+     * {@code dropped: PROGRESS_REGRESSED: text}.
+     */
     static String line(TopicRecord record, Decision decision) {
-        String where = decision.refused() != null
-                ? "refused: " + decision.refused()
+        String where = decision.notRouted() != null
+                ? decision.notRouted()
                 : "-> " + String.join(" ", decision.channels()) + " (" + rule(decision) + ")";
         return record.time() + "  " + record.coordinates() + "  " + record.type() + "  " + record.eventId() + "  key="
                 + (record.key() == null ? "-" : record.key()) + "  " + where;
@@ -99,6 +111,9 @@ final class RecordView {
         if (decision.refused() != null) {
             routing.put("rule", decision.rule());
             routing.put("refused", decision.refused());
+        } else if (decision.dropped() != null) {
+            routing.put("rule", decision.rule());
+            routing.put("dropped", decision.dropped());
         } else {
             routing.put("rule", decision.rule());
             decision.channels().forEach(routing.putArray("channels")::add);

@@ -9,6 +9,7 @@ import io.switchboard.cli.kafka.TopicReader;
 import io.switchboard.cli.kafka.TopicRecord;
 import io.switchboard.cli.kafka.Topics;
 import io.switchboard.kafka.DeadLetterHeaders;
+import io.switchboard.kafka.ReplayHeaders;
 import io.switchboard.router.guard.ProgressGuard;
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.RealtimeEvent;
@@ -66,10 +67,11 @@ import tools.jackson.databind.node.ObjectNode;
         })
 public final class ReplayCommand extends TopicCommand {
 
-    static final String REPLAY_ID = "switchboard-replay-id";
-    static final String REPLAY_AT = "switchboard-replay-at";
-    static final String REPLAY_FROM = "switchboard-replay-from";
-    static final String REPLAY_OF = "switchboard-replay-of";
+    static final String REPLAY_ID = ReplayHeaders.ID;
+    static final String REPLAY_AT = ReplayHeaders.AT;
+    static final String REPLAY_FROM = ReplayHeaders.FROM;
+    static final String REPLAY_OF = ReplayHeaders.OF;
+    static final String REPLAY_SHADOW = ReplayHeaders.SHADOW;
 
     /** Headers of a dead letter or of an earlier replay: not carried over to the replayed record. */
     private static final Set<String> NOT_CARRIED = Set.of(
@@ -85,7 +87,8 @@ public final class ReplayCommand extends TopicCommand {
             REPLAY_ID,
             REPLAY_AT,
             REPLAY_FROM,
-            REPLAY_OF);
+            REPLAY_OF,
+            REPLAY_SHADOW);
 
     @Mixin
     TimeWindow window = new TimeWindow();
@@ -217,12 +220,14 @@ public final class ReplayCommand extends TopicCommand {
             return 0;
         }
 
-        int refused = (int) decisions.stream().filter(d -> d.publish() == null).count();
-        int toSend = shadow != null ? selected.size() - refused : selected.size();
+        int refused = (int) decisions.stream().filter(d -> d.refused() != null).count();
+        int dropped = (int) decisions.stream().filter(d -> d.dropped() != null).count();
+        // a shadow replay publishes what the router would publish: not what it refuses, nor what its guard drops
+        int toSend = shadow != null ? selected.size() - refused - dropped : selected.size();
         if (toSend == 0) {
             throw new CliFailure(
-                    "all " + count(selected.size()) + " selected are refused by routing: no shadow channel to publish"
-                            + " to",
+                    "all " + count(selected.size()) + " selected are refused or dropped by routing: no shadow channel"
+                            + " to publish to",
                     NOTHING_SELECTED);
         }
         String question = shadow != null
@@ -253,7 +258,7 @@ public final class ReplayCommand extends TopicCommand {
                 TopicRecord record = selected.get(i);
                 RecordView.Decision decision = decisions.get(i);
                 if (shadow != null && decision.publish() == null) {
-                    report(out, record, "skipped", null, null, decision.refused());
+                    report(out, record, "skipped", null, null, decision.notRouted());
                     continue;
                 }
                 String newId = redeliver ? UUID.randomUUID().toString() : null;
@@ -261,6 +266,9 @@ public final class ReplayCommand extends TopicCommand {
                 markers.put(REPLAY_ID, replayId);
                 markers.put(REPLAY_AT, replayAt);
                 markers.put(REPLAY_FROM, record.coordinates());
+                if (shadow != null) {
+                    markers.put(REPLAY_SHADOW, shadow.prefix());
+                }
                 if (newId != null) {
                     markers.put(REPLAY_OF, record.eventId());
                 }
@@ -302,6 +310,7 @@ public final class ReplayCommand extends TopicCommand {
         String done = shadow != null
                 ? "replayed " + count(sent) + " from " + where + " to shadow channels (prefix " + shadow.prefix()
                         + ") through " + target + (refused > 0 ? "; " + refused + " refused by routing skipped" : "")
+                        + (dropped > 0 ? "; " + dropped + " dropped by the progress guard skipped" : "")
                 : "replayed " + count(sent) + " from " + where + " to " + target;
         summary(out, err, done + " (replay id " + replayId + ")");
         if (!redeliver) {
@@ -431,7 +440,7 @@ public final class ReplayCommand extends TopicCommand {
             line.append(" to ").append(to);
         }
         if (detail != null) {
-            line.append(action.equals("skipped") ? ": refused: " : " -> ").append(detail);
+            line.append(action.equals("skipped") ? ": " : " -> ").append(detail);
         }
         out.println(line);
     }

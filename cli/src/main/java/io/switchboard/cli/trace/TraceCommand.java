@@ -238,12 +238,16 @@ public final class TraceCommand implements Callable<Integer> {
         j.eventRecords().forEach(r -> relayed.add(JourneyReport.at(r)));
         ArrayNode relay = node.putArray("relay");
         JourneyReport.relayLines(j).forEach(relay::add);
+        ArrayNode replay = node.putArray("replay");
+        JourneyReport.replayLines(j).forEach(replay::add);
         ArrayNode router = node.putArray("router");
         JourneyReport.routerLines(j).forEach(router::add);
         ArrayNode publisher = node.putArray("publisher");
         JourneyReport.publisherLines(j).forEach(publisher::add);
         ArrayNode accepted = node.putArray("accepted_on");
         j.accepted().forEach(accepted::add);
+        ArrayNode shadow = node.putArray("shadow_delivered_on");
+        j.shadowAccepted().forEach(shadow::add);
         ArrayNode outcomes = node.putArray("outcomes");
         j.receipts()
                 .forEach(r -> outcomes.add(

@@ -38,8 +38,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code switchboard trace} against what a running router and publisher leave behind on a real broker (the Pusher
- * stand-in answering): a delivered event, a dead letter of each stage, a progress-guard drop and a duplicate skip,
- * each explained with its reason; and its one-line errors.
+ * stand-in answering): a delivered event, a dead letter of each stage (one refused by Pusher with its status and
+ * message), a progress-guard drop and a duplicate skip, each explained with its reason; a shadow replay and a
+ * redelivery told apart from the first delivery; and its one-line errors.
  */
 class TraceCommandIT {
 
@@ -47,8 +48,13 @@ class TraceCommandIT {
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     private static final long OUTBOX_ROWS = ThreadLocalRandom.current().nextLong(1_000_000L, 1_000_000_000L) * 10;
     private static final String BAD = "it-" + RUN + ".trace.bad";
+    /** What the Pusher stand-in answers the "refused" event: a permanent refusal, with Pusher's message. */
+    private static final String PUSHER_413 = "Payload too large: the data of event refused is over 10240 bytes";
+
     private static final List<ConfigurableApplicationContext> services = new ArrayList<>();
     private static PusherStandIn pusher;
+    /** After the first copy of "ok" was accepted and before its second copy was sent. */
+    private static Instant betweenCopies;
 
     record Run(int exit, String out, String err) {}
 
@@ -107,15 +113,41 @@ class TraceCommandIT {
                                 "{\"audit_id\":\"P" + RUN + "\",\"progress_percentage\":" + percent + "}",
                                 null));
             }
+            // an event that the replay tests re-send: to shadow channels, and as a redelivered copy
+            send(
+                    producer,
+                    event(
+                            "sh",
+                            "audit.step_completed",
+                            "audit-sh-" + RUN,
+                            "{\"audit_id\":\"S" + RUN + "\",\"step_position\":1}",
+                            null));
         }
         writeBadTopic();
         await().atMost(Duration.ofSeconds(60))
-                .until(() ->
-                        pusher.delivered().stream().anyMatch(d -> d.channel().equals("private-fiche-F" + RUN)));
+                .until(() -> List.of("private-fiche-F" + RUN, "private-audit-P" + RUN, "private-audit-S" + RUN).stream()
+                        .allMatch(channel -> pusher.delivered().stream()
+                                .anyMatch(d -> d.channel().equals(channel))));
+        // the first copy of "ok" is accepted, and its receipt written within milliseconds: a window from here on
+        // holds the second copy alone
+        Thread.sleep(1_500);
+        betweenCopies = Instant.now();
+        // every request so far is answered: Pusher's next answer is for the "refused" event, the only one to come
+        int requests = pusher.requests();
+        pusher.failNext(new PusherStandIn.Fault(413, PUSHER_413, null));
         try (KafkaProducer<String, RealtimeEvent> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA),
                 new StringSerializer(),
                 new AvroSerializer<>())) {
+            // Pusher refuses it for good (413): the publisher dead-letters it with the status and Pusher's message
+            send(
+                    producer,
+                    event(
+                            "refused",
+                            "audit.step_completed",
+                            "audit-refused-" + RUN,
+                            "{\"audit_id\":\"R" + RUN + "\",\"step_position\":2}",
+                            null));
             // the same event again (a relay crash republishes it): the publisher's dedupe skips it
             send(
                     producer,
@@ -127,6 +159,8 @@ class TraceCommandIT {
                                     + "\",\"step_position\":3,\"status\":\"completed\"}",
                             null));
         }
+        // the refusal is consumed before any test sends anything that Pusher could be asked
+        await().atMost(Duration.ofSeconds(60)).until(() -> pusher.requests() > requests);
     }
 
     /**
@@ -184,8 +218,8 @@ class TraceCommandIT {
 
     /** The outbox row id the relay would have written: one per event, unique to this run (the topics are shared). */
     private static String outboxId(String id) {
-        return Long.toString(
-                OUTBOX_ROWS + List.of("ok", "bad", "enc", "p50", "p30").indexOf(id));
+        return Long.toString(OUTBOX_ROWS
+                + List.of("ok", "bad", "enc", "p50", "p30", "sh", "refused").indexOf(id));
     }
 
     static Run execute(String... args) {
@@ -226,6 +260,96 @@ class TraceCommandIT {
                 .contains("skipped as a duplicate on private-audit-A" + RUN + ", private-fiche-F" + RUN)
                 .contains("answer      Pusher accepted it on private-audit-A" + RUN + ", private-fiche-F" + RUN)
                 .contains("Pusher keeps nothing for clients that were not connected then");
+    }
+
+    /**
+     * The second copy of a delivered event, traced from after the first copy's acceptance: the duplicate skip is its
+     * only outcome, and the answer says so (issue 15 review: only the journey line was tested).
+     */
+    @Test
+    void aCopyTracedWithoutItsFirstDeliveryIsAnsweredAsSkippedAsADuplicate() {
+        List<String> args = List.of(
+                "trace", "--bootstrap-servers=" + KAFKA, "--from=" + betweenCopies, "--event-id=" + RUN + "-ok");
+        Run[] last = new Run[1];
+        await().atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    last[0] = execute(args.toArray(String[]::new));
+                    assertThat(last[0].out()).contains("answer      Skipped as a duplicate");
+                });
+        assertThat(last[0].out())
+                .doesNotContain("Pusher accepted it")
+                .contains("answer      Skipped as a duplicate: it had already been delivered to private-audit-A"
+                        + RUN + ", private-fiche-F" + RUN + " (an earlier copy's receipt may be older than the"
+                        + " window).");
+    }
+
+    /** A permanent refusal: the trace shows Pusher's status, the attempts and Pusher's own message (issue 15). */
+    @Test
+    void aPusherRefusalIsTracedWithItsStatusAndPushersMessage() {
+        Run run = traceUntil("answer      Not delivered", "--event-id=" + RUN + "-refused");
+        assertThat(run.out())
+                .contains("routed by rule 'audits' to private-audit-R" + RUN)
+                .contains("publisher   dead-lettered: PUSHER_REJECTED, HTTP 413, 1 attempt(s): Pusher did not accept"
+                        + " event " + RUN + "-refused after 1 attempt(s): PERMANENT HTTP 413 " + PUSHER_413)
+                .contains("answer      Not delivered: the publisher dead-lettered it as PUSHER_REJECTED (Pusher did not"
+                        + " accept event " + RUN + "-refused after 1 attempt(s): PERMANENT HTTP 413 " + PUSHER_413
+                        + ").");
+    }
+
+    /**
+     * A shadow replay keeps the event id and a redelivery gives it a new one: the trace of the original tells the
+     * shadow's delivery apart (never as the users') and lists the redelivered copy with its own journey.
+     */
+    @Test
+    void aShadowReplayAndARedeliveryAreToldApartFromTheFirstDelivery() {
+        String id = RUN + "-sh";
+        Run shadow = execute(
+                "replay",
+                "--bootstrap-servers=" + KAFKA,
+                "--since=15m",
+                "--event-id=" + id,
+                "--shadow-prefix=debug-",
+                "--yes");
+        assertThat(shadow.exit()).as(shadow.err()).isZero();
+        Run redeliver = execute(
+                "replay",
+                "--bootstrap-servers=" + KAFKA,
+                "--since=15m",
+                "--event-id=" + id,
+                "--to-topic=realtime.events",
+                "--redeliver",
+                "--yes");
+        assertThat(redeliver.exit()).as(redeliver.err()).isZero();
+
+        Run run = traceUntil("shadow replay delivered to private-debug-audit-S" + RUN, "--event-id=" + id);
+        List<String> answers =
+                run.out().lines().filter(l -> l.startsWith("  answer")).toList();
+        assertThat(answers).hasSize(2); // the original and its redelivered copy
+        assertThat(answers.get(0))
+                .startsWith("  answer      Pusher accepted it on private-audit-S" + RUN + " at ")
+                .contains(" A shadow replay delivered it to private-debug-audit-S" + RUN + " at ")
+                .contains("A replay redelivered it as ");
+        assertThat(answers.get(0).substring(0, answers.get(0).indexOf(" A shadow replay")))
+                .as("the shadow channel is not where Pusher accepted it for users")
+                .doesNotContain("debug");
+        assertThat(run.out())
+                .contains("replay      shadow replay ")
+                .contains("(prefix debug-) to private-debug-audit-S" + RUN + ", not the users' channels")
+                .contains("replay      a copy of event " + id + " sent again with a new id by replay ");
+        JsonNode json = JsonMapper.builder()
+                .build()
+                .readTree(traceUntil("private-debug-audit-S" + RUN, "--event-id=" + id, "--json")
+                        .out()
+                        .lines()
+                        .findFirst()
+                        .orElseThrow());
+        assertThat(json.get("accepted_on").toString()).doesNotContain("debug");
+        assertThat(json.get("shadow_delivered_on").toString()).contains("private-debug-audit-S" + RUN);
+        Run forTheShadowChannel =
+                traceUntil("A shadow replay", "--event-id=" + id, "--channel=private-debug-audit-S" + RUN);
+        assertThat(forTheShadowChannel.out())
+                .contains("answer      A shadow replay delivered it to private-debug-audit-S" + RUN + " at ");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.switchboard.kafka.trace;
 
 import io.switchboard.kafka.DeadLetterHeaders;
+import io.switchboard.kafka.ReplayHeaders;
 import io.switchboard.schemas.ChannelPublish;
 import io.switchboard.schemas.DeliveryReceipt;
 import io.switchboard.schemas.RealtimeEvent;
@@ -10,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -52,6 +55,7 @@ public final class Journey {
     private final List<ChannelPublish> publishes = new ArrayList<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private final List<DeliveryReceipt> receipts = new ArrayList<>();
+    private final List<Journey> redeliveries = new ArrayList<>();
 
     Journey(String eventId) {
         this.eventId = eventId;
@@ -75,6 +79,10 @@ public final class Journey {
 
     void settled(DeliveryReceipt receipt) {
         receipts.add(receipt);
+    }
+
+    void redeliveredAs(Journey copy) {
+        redeliveries.add(copy);
     }
 
     public String eventId() {
@@ -164,27 +172,104 @@ public final class Journey {
         return deadLetters.stream().filter(DeadLetter::relay).findFirst().orElse(null);
     }
 
+    /** Receipts with this outcome about the users' channels: not those of a shadow replay. */
     public List<DeliveryReceipt> receipts(String outcome) {
-        return receipts.stream().filter(r -> r.getOutcome().equals(outcome)).toList();
+        return receipts.stream()
+                .filter(r -> r.getOutcome().equals(outcome) && !shadow(r))
+                .toList();
     }
 
-    /** Channels Pusher accepted the event on, over every PUBLISHED receipt. */
+    /** Receipts with this outcome about a shadow replay's publishes. */
+    public List<DeliveryReceipt> shadowReceipts(String outcome) {
+        return receipts.stream()
+                .filter(r -> r.getOutcome().equals(outcome) && shadow(r))
+                .toList();
+    }
+
+    /**
+     * Whether a publish goes to shadow channels: written by {@code switchboard replay --shadow-prefix} (it carries
+     * {@link ReplayHeaders#SHADOW}), not by the router; its channels are not the users'.
+     */
+    public static boolean shadow(ChannelPublish publish) {
+        return headers(publish.getHeaders()).containsKey(ReplayHeaders.SHADOW);
+    }
+
+    /** Whether a receipt is about a shadow replay's publish: the record it names is one. */
+    public boolean shadow(DeliveryReceipt receipt) {
+        for (int i = 0; i < publishes.size(); i++) {
+            ConsumerRecord<byte[], byte[]> record = publishRecords.get(i);
+            if (shadow(publishes.get(i))
+                    && record.topic().equals(receipt.getSourceTopic())
+                    && record.partition() == receipt.getSourcePartition()
+                    && record.offset() == receipt.getSourceOffset()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Channels Pusher accepted the event on, over every PUBLISHED receipt but a shadow replay's. */
     public Set<String> accepted() {
         Set<String> channels = new LinkedHashSet<>();
         receipts("PUBLISHED").forEach(r -> channels.addAll(r.getChannels()));
         return channels;
     }
 
-    /** Channels the router chose, over every ChannelPublish of the event. */
+    /** Shadow channels a shadow replay delivered the event to (Pusher accepted it there). */
+    public Set<String> shadowAccepted() {
+        Set<String> channels = new LinkedHashSet<>();
+        shadowReceipts("PUBLISHED").forEach(r -> channels.addAll(r.getChannels()));
+        return channels;
+    }
+
+    /** The router's ChannelPublish records of the event: not a shadow replay's. */
+    public List<ChannelPublish> routerPublishes() {
+        return publishes.stream().filter(p -> !shadow(p)).toList();
+    }
+
+    /** Channels the router chose, over every ChannelPublish of the event but a shadow replay's. */
     public Set<String> routedTo() {
         Set<String> channels = new LinkedHashSet<>();
-        publishes.forEach(p -> channels.addAll(p.getChannels()));
+        routerPublishes().forEach(p -> channels.addAll(p.getChannels()));
         return channels;
+    }
+
+    /**
+     * The event id this event is a copy of, when {@code switchboard replay --redeliver} sent it with a new id
+     * ({@link ReplayHeaders#OF} in its headers map, which the router carries to its publishes); else null.
+     */
+    public String replayOf() {
+        return replayHeader(ReplayHeaders.OF);
+    }
+
+    /** The replay run that sent this copy ({@link ReplayHeaders#ID}), for a copy made by {@code --redeliver}. */
+    public String replayId() {
+        return replayHeader(ReplayHeaders.ID);
+    }
+
+    private String replayHeader(String name) {
+        if (event != null && headers(event.getHeaders()).get(name) != null) {
+            return headers(event.getHeaders()).get(name);
+        }
+        return publishes.stream()
+                .map(p -> headers(p.getHeaders()).get(name))
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** The copies {@code switchboard replay --redeliver} made of this event (new ids), found in the window. */
+    public List<Journey> redeliveries() {
+        return Collections.unmodifiableList(redeliveries);
+    }
+
+    private static Map<String, String> headers(Map<String, String> headers) {
+        return headers == null ? Map.of() : headers;
     }
 
     /** Whether anything names this channel: routed to it, published on it, skipped on it. */
     public boolean touches(String channel) {
-        return routedTo().contains(channel)
+        return publishes.stream().anyMatch(p -> p.getChannels().contains(channel))
                 || receipts.stream().anyMatch(r -> r.getChannels().contains(channel));
     }
 

@@ -72,7 +72,7 @@ public final class JourneyFinder {
         for (ConsumerRecord<byte[], byte[]> record : reading.optional(topics.publish(), r -> {
             Object value = values.eventOrPublish(r);
             return value instanceof ChannelPublish p
-                    && (ids.contains(p.getEventId()) || ofAggregate(r, query))
+                    && (ids.contains(p.getEventId()) || TraceQuery.copyOf(p.getHeaders(), ids) || ofAggregate(r, query))
                     && reading.kept(r, p);
         })) {
             ChannelPublish publish = (ChannelPublish) reading.take(record);
@@ -103,6 +103,12 @@ public final class JourneyFinder {
                 if (receipt != null) {
                     journeys.computeIfAbsent(receipt.getEventId(), Journey::new).settled(receipt);
                 }
+            }
+        }
+        for (Journey journey : journeys.values()) { // each redelivered copy, told on its original too
+            Journey original = journey.replayOf() == null ? null : journeys.get(journey.replayOf());
+            if (original != null && original != journey) {
+                original.redeliveredAs(journey);
             }
         }
         return new Result(journeys.values().stream().filter(query::selects).toList(), ledger);

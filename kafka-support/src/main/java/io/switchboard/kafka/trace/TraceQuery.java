@@ -1,9 +1,11 @@
 package io.switchboard.kafka.trace;
 
 import io.switchboard.kafka.DeadLetterHeaders;
+import io.switchboard.kafka.ReplayHeaders;
 import io.switchboard.schemas.RealtimeEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,16 +33,28 @@ public record TraceQuery(List<String> eventIds, String aggregate, String outboxI
         return !eventIds.isEmpty() || aggregate != null || outboxId != null;
     }
 
-    /** Whether a record on the events topic is one to follow. */
+    /** Whether a record on the events topic is one to follow: the event, or a copy of it sent by a replay. */
     boolean wants(RealtimeEvent event, String key, Set<String> ids) {
         return ids.contains(event.getEventId())
+                || copyOf(event.getHeaders(), ids)
                 || aggregate != null && aggregate.equals(key)
                 || outboxId != null && outboxId.equals(event.getHeaders().get(DeadLetterHeaders.OUTBOX_ID));
     }
 
-    /** Whether a journey found on the way is one to report. */
+    /**
+     * Whether a record's headers map names one of {@code ids} as the event it is a copy of ({@code switchboard replay
+     * --redeliver} gives the copy a new id).
+     */
+    static boolean copyOf(Map<String, String> headers, Set<String> ids) {
+        String original = headers == null ? null : headers.get(ReplayHeaders.OF);
+        return original != null && ids.contains(original);
+    }
+
+    /** Whether a journey found on the way is one to report: with event ids, also their redelivered copies. */
     boolean selects(Journey journey) {
-        if (!eventIds.isEmpty() && !eventIds.contains(journey.eventId())) {
+        if (!eventIds.isEmpty()
+                && !eventIds.contains(journey.eventId())
+                && (journey.replayOf() == null || !eventIds.contains(journey.replayOf()))) {
             return false;
         }
         if (aggregate != null && !aggregate.equals(journey.aggregate())) {
