@@ -24,9 +24,9 @@ import tools.jackson.databind.node.ObjectNode;
  *       arrays longer than the level allows become their length; nested objects are reduced the same way and,
  *       past the level's depth, replaced by their field count.
  *   <li>If even the strongest level does not fit, top-level fields are admitted in priority order (keep-fields
- *       and identifiers, then type and status, then the payload's own numbers and booleans, then the rest,
- *       containers reduced to their length included, smaller first) while
- *       they fit; the others are dropped and counted.
+ *       and identifiers with a short scalar value, then type and status, then the payload's own numbers and
+ *       booleans, then long or structured values under id names, then the rest, containers reduced to their
+ *       length included; smaller first within each rank) while they fit; the others are dropped and counted.
  * </ol>
  * The result always carries {@code "_truncated": true} and {@code "_original_bytes": N}, keeps the original key
  * order and is at most {@code limit} bytes. Written by hand: no JSON library truncates to a byte budget.
@@ -39,6 +39,8 @@ public final class PayloadTruncator {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String ELLIPSIS = "…";
+    /** The longest text taken for an id in the last resort: UUIDs, ULIDs and composite keys are far shorter. */
+    private static final int MAX_ID_LENGTH = 64;
 
     /** One reduction strength: longest string kept (code points), longest array kept, deepest object kept. */
     private record Level(int maxString, int maxArray, int maxDepth) {}
@@ -126,8 +128,13 @@ public final class PayloadTruncator {
 
     private record Candidate(String name, int index, int priority, int size) {}
 
+    /**
+     * Admission order of the last resort. A short scalar under an id name is what a client refetches by and comes
+     * first; a long text or a list under an id name could take the whole budget, so it comes after the payload's own
+     * numbers and flags (counts, progress), which are a few bytes each.
+     */
     private static int priority(String name, JsonNode value, Set<String> keep) {
-        if (keep.contains(name) || isIdentifier(name)) {
+        if (keep.contains(name) || isIdentifier(name) && isRefetchKey(value)) {
             return 0;
         }
         if (name.equals("type") || name.equals("status")) {
@@ -136,7 +143,16 @@ public final class PayloadTruncator {
         if (value.isNumber() || value.isBoolean() || value.isNull()) {
             return 2;
         }
-        return 3;
+        if (isIdentifier(name)) {
+            return 3;
+        }
+        return 4;
+    }
+
+    private static boolean isRefetchKey(JsonNode value) {
+        return value.isNumber()
+                || value.isString()
+                        && value.asString().codePointCount(0, value.asString().length()) <= MAX_ID_LENGTH;
     }
 
     private static void mark(ObjectNode node, int original) {

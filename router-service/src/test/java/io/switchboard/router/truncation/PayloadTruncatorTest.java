@@ -148,6 +148,32 @@ class PayloadTruncatorTest {
         assertThat(result.droppedFields()).isPositive();
     }
 
+    /**
+     * Regression (CI, PayloadTruncatorPropertiesTest.identifiersNumbersAndBooleansSurviveWhenTheyFit): the last resort
+     * admitted every identifier-named field first, whatever its value, so a long text or a list under an id name took
+     * the whole budget and the payload's progress and flags were dropped although they fit. Short scalar ids (what a
+     * client refetches by) still come first; long or structured values under id names come after numbers and flags.
+     */
+    @Test
+    void anOversizeValueUnderAnIdNameDoesNotCrowdOutProgressAndFlags() {
+        PayloadTruncator small = new PayloadTruncator(2000);
+        String json = "{\"audit_id\":\"audit-1787121-1\",\"fiche_id\":\"" + "f".repeat(1_900)
+                + "\",\"progress_percentage\":42.5,\"is_complete\":false,\"note\":\"" + "n".repeat(3_000) + "\"}";
+
+        TruncationResult result = truncate(small, json, Set.of());
+        JsonNode out = JSON.readTree(result.json());
+
+        assertThat(result.bytes()).isLessThanOrEqualTo(2000);
+        assertThat(out.get("audit_id").asString()).isEqualTo("audit-1787121-1");
+        assertThat(out.get("progress_percentage").asDouble()).isEqualTo(42.5);
+        assertThat(out.get("is_complete").asBoolean()).isFalse();
+        assertThat(out.has("fiche_id"))
+                .as("it no longer fits beside them, and an identifier is dropped, never altered")
+                .isFalse();
+        assertThat(out.get("note").asString()).isEqualTo("…");
+        assertThat(result.droppedFields()).isEqualTo(1);
+    }
+
     @Test
     void multiByteTextIsShortenedOnCharacterBoundaries() {
         String json = "{\"id\":1,\"text\":\"" + "é😀".repeat(5000) + "\"}";
