@@ -1,10 +1,9 @@
 package io.switchboard.cli.kafka;
 
+import io.switchboard.schemas.wire.RegistryUrl;
 import io.switchboard.schemas.wire.SchemaRegistry;
 import java.io.IOException;
 import java.io.Reader;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -132,21 +131,10 @@ public final class ConnectionOptions {
         if (schemaRegistryUrl == null || schemaRegistryUrl.isBlank()) {
             return;
         }
-        String url = schemaRegistryUrl.strip();
-        URI uri;
         try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            uri = null;
-        }
-        boolean web = uri != null
-                && uri.getScheme() != null
-                && (uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"));
-        if (!web || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new CliFailure(
-                    "--schema-registry-url (or SCHEMA_REGISTRY_URL) must be http://HOST:PORT or https://HOST:PORT,"
-                            + " with an optional path, e.g. http://registry:8081; was " + withoutUserInfo(url),
-                    CliFailure.USAGE);
+            RegistryUrl.parse(schemaRegistryUrl);
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure("--schema-registry-url (or SCHEMA_REGISTRY_URL) " + e.getMessage(), CliFailure.USAGE);
         }
     }
 
@@ -222,15 +210,6 @@ public final class ConnectionOptions {
     }
 
     /** A URL as it may be shown: without the user-info (user and password) before the host. */
-    static String withoutUserInfo(String url) {
-        int at = url.lastIndexOf('@');
-        if (at < 0) {
-            return url;
-        }
-        int scheme = url.indexOf("://");
-        return (scheme >= 0 && scheme < at ? url.substring(0, scheme + 3) : "") + "***" + url.substring(at);
-    }
-
     private static String env(String name, String otherwise) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? otherwise : value;

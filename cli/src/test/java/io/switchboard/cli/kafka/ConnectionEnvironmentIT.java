@@ -234,7 +234,7 @@ class ConnectionEnvironmentIT {
                 .asString()
                 .isEqualTo("switchboard replay: --schema-registry-url (or SCHEMA_REGISTRY_URL) must be http://HOST:PORT"
                         + " or https://HOST:PORT, with an optional path, e.g. http://registry:8081; was"
-                        + " http://***@[bad");
+                        + " http://***@[bad (Expected closing bracket for IPv6 address)");
         assertThat(url.out() + url.err()).doesNotContain("s3cret");
     }
 }

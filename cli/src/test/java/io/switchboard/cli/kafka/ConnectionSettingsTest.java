@@ -65,7 +65,10 @@ class ConnectionSettingsTest {
                         .asString()
                         .isEqualTo(name(command) + ": --schema-registry-url (or SCHEMA_REGISTRY_URL) must be"
                                 + " http://HOST:PORT or https://HOST:PORT, with an optional path, e.g."
-                                + " http://registry:8081; was " + (url.contains("@") ? "http://***@[bad" : url));
+                                + " http://registry:8081; was "
+                                + (url.contains("@")
+                                        ? "http://***@[bad (Expected closing bracket for IPv6 address)"
+                                        : url));
                 assertThat(run.out()).isEmpty();
                 assertThat(run.out() + run.err()).doesNotContain("s3cret");
             }

@@ -21,7 +21,7 @@ import org.apache.avro.SchemaNormalization;
  * speak. Hand-written because Confluent's client is not served by our package registry; it needs only two calls:
  * {@code POST /subjects/{subject}/versions} (register, or get the id of an identical schema) and
  * {@code GET /schemas/ids/{id}}. Answers are cached for the life of the process (ids are immutable).
- * Credentials in the URL's user-info are sent as HTTP Basic and never appear in messages.
+ * Credentials in the URL's user-info are sent as HTTP Basic and never appear in messages, a malformed URL's included.
  */
 final class RestSchemaRegistry implements SchemaRegistry {
 
@@ -36,7 +36,12 @@ final class RestSchemaRegistry implements SchemaRegistry {
     private final Map<Integer, Schema> schemas = new ConcurrentHashMap<>();
 
     RestSchemaRegistry(String url) {
-        URI uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        URI uri;
+        try {
+            uri = RegistryUrl.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("SCHEMA_REGISTRY_URL (" + URL_CONFIG + ") " + e.getMessage());
+        }
         String userInfo = uri.getRawUserInfo();
         this.authorization = userInfo == null
                 ? null

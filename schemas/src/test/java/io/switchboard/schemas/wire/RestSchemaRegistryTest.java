@@ -147,6 +147,32 @@ class RestSchemaRegistryTest {
         assertThat(down.toString()).doesNotContain("s3cret");
     }
 
+    /**
+     * Regression: a service started with a malformed SCHEMA_REGISTRY_URL failed with URI's own message, which quotes
+     * the whole URL, password included ("Illegal character in authority at index 7: http://svc:s3cret pass@..."); a
+     * URL without http(s) or a host was taken, and failed only at the first record.
+     */
+    @Test
+    void aMalformedUrlIsRefusedAtStartWithoutItsPassword() {
+        for (String url : java.util.List.of(
+                "http://svc:s3cret pass@registry:8081",
+                "http://svc:s3cret@[registry:8081",
+                "ftp://svc:s3cret@registry:8081",
+                "registry:8081",
+                "http://svc:s3cret@registry:8081/?x=1")) {
+            assertThatThrownBy(() -> SchemaRegistry.fromConfigs(java.util.Map.of(SchemaRegistry.URL_CONFIG, url)))
+                    .as(url)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("SCHEMA_REGISTRY_URL (schema.registry.url) must be http://HOST:PORT or"
+                            + " https://HOST:PORT, with an optional path, e.g. http://registry:8081; was ")
+                    .hasMessageContaining(url.contains("@") ? "***@" : url)
+                    .hasMessageNotContaining("s3cret");
+        }
+        assertThat(SchemaRegistry.forUrl("https://svc:s3cret@registry:8081/apis/ccompat/v7/")
+                        .toString())
+                .isEqualTo("RestSchemaRegistry[https://registry:8081/apis/ccompat/v7]");
+    }
+
     @Test
     void aRefusalForGoodIsNotABlipButCredentialsAndOverloadAre() {
         SchemaRegistry registry = SchemaRegistry.forUrl(url);
