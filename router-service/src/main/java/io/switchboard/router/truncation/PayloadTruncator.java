@@ -24,8 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       arrays longer than the level allows become their length; nested objects are reduced the same way and,
  *       past the level's depth, replaced by their field count.
  *   <li>If even the strongest level does not fit, top-level fields are admitted in priority order (keep-fields
- *       and identifiers with a short scalar value, then type and status, then the payload's own numbers and
- *       booleans, then long or structured values under id names, then the rest, containers reduced to their
+ *       and identifiers whose value is at most 256 JSON bytes, then type and status, then the payload's own numbers and
+ *       booleans, then larger values under id names, then the rest, containers reduced to their
  *       length included; smaller first within each rank) while they fit; the others are dropped and counted.
  * </ol>
  * The result always carries {@code "_truncated": true} and {@code "_original_bytes": N}, keeps the original key
@@ -39,8 +39,11 @@ public final class PayloadTruncator {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String ELLIPSIS = "…";
-    /** The longest text taken for an id in the last resort: UUIDs, ULIDs and composite keys are far shorter. */
-    private static final int MAX_ID_LENGTH = 64;
+    /**
+     * The largest value (JSON bytes) that ranks as an id in the last resort, whatever its type: a UUID, a composite
+     * key or a short list of ids; a long text or list under an id name could take the whole budget.
+     */
+    private static final int MAX_ID_BYTES = 256;
 
     /** One reduction strength: longest string kept (code points), longest array kept, deepest object kept. */
     private record Level(int maxString, int maxArray, int maxDepth) {}
@@ -129,9 +132,9 @@ public final class PayloadTruncator {
     private record Candidate(String name, int index, int priority, int size) {}
 
     /**
-     * Admission order of the last resort. A short scalar under an id name is what a client refetches by and comes
-     * first; a long text or a list under an id name could take the whole budget, so it comes after the payload's own
-     * numbers and flags (counts, progress), which are a few bytes each.
+     * Admission order of the last resort. The rule's keep-fields, and a small value under an id name (what a client
+     * refetches by), come first; a long text, list or object under an id name could take the whole budget, so it
+     * comes after the payload's own numbers and flags (counts, progress), which are a few bytes each.
      */
     private static int priority(String name, JsonNode value, Set<String> keep) {
         if (keep.contains(name) || isIdentifier(name) && isRefetchKey(value)) {
@@ -150,9 +153,7 @@ public final class PayloadTruncator {
     }
 
     private static boolean isRefetchKey(JsonNode value) {
-        return value.isNumber()
-                || value.isString()
-                        && value.asString().codePointCount(0, value.asString().length()) <= MAX_ID_LENGTH;
+        return JSON.writeValueAsBytes(value).length <= MAX_ID_BYTES;
     }
 
     private static void mark(ObjectNode node, int original) {

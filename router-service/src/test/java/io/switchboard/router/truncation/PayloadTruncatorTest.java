@@ -151,8 +151,8 @@ class PayloadTruncatorTest {
     /**
      * Regression (CI, PayloadTruncatorPropertiesTest.identifiersNumbersAndBooleansSurviveWhenTheyFit): the last resort
      * admitted every identifier-named field first, whatever its value, so a long text or a list under an id name took
-     * the whole budget and the payload's progress and flags were dropped although they fit. Short scalar ids (what a
-     * client refetches by) still come first; long or structured values under id names come after numbers and flags.
+     * the whole budget and the payload's progress and flags were dropped although they fit. Small values under id names
+     * (what a client refetches by, up to 256 JSON bytes) still come first; larger ones come after numbers and flags.
      */
     @Test
     void anOversizeValueUnderAnIdNameDoesNotCrowdOutProgressAndFlags() {
@@ -172,6 +172,22 @@ class PayloadTruncatorTest {
                 .isFalse();
         assertThat(out.get("note").asString()).isEqualTo("…");
         assertThat(result.droppedFields()).isEqualTo(1);
+    }
+
+    /** A short list of ids is an identifier: it still comes before the payload's numbers (contracts section 4). */
+    @Test
+    void aShortListOfIdsStillComesBeforeTheNumbers() {
+        PayloadTruncator tiny = new PayloadTruncator(120);
+        String json = "{\"member_ids\":[101,102,103],\"a\":1111111111,\"b\":2222222222,\"c\":3333333333,"
+                + "\"d\":4444444444,\"note\":\"" + "n".repeat(500) + "\"}";
+
+        TruncationResult result = truncate(tiny, json, Set.of());
+        JsonNode out = JSON.readTree(result.json());
+
+        assertThat(result.bytes()).isLessThanOrEqualTo(120);
+        assertThat(out.get("member_ids").toString()).isEqualTo("[101,102,103]");
+        assertThat(out.has("d")).as("numbers fill what is left, in order").isFalse();
+        assertThat(result.droppedFields()).isPositive();
     }
 
     @Test
