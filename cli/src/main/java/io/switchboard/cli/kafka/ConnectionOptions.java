@@ -170,7 +170,11 @@ public final class ConnectionOptions {
                 int colon = userInfo.indexOf(':');
                 if (colon >= 0 && colon + 1 < userInfo.length()) {
                     secrets.add(userInfo.substring(colon + 1));
-                    secrets.add(URLDecoder.decode(userInfo.substring(colon + 1), StandardCharsets.UTF_8));
+                    try {
+                        secrets.add(URLDecoder.decode(userInfo.substring(colon + 1), StandardCharsets.UTF_8));
+                    } catch (IllegalArgumentException e) {
+                        // a malformed escape ("50%zz"): no decoded form to mask, and the raw one is masked above
+                    }
                 }
             }
         }
@@ -209,7 +213,6 @@ public final class ConnectionOptions {
         return ordered;
     }
 
-    /** A URL as it may be shown: without the user-info (user and password) before the host. */
     private static String env(String name, String otherwise) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? otherwise : value;

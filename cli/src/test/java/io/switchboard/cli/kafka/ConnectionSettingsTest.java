@@ -109,4 +109,18 @@ class ConnectionSettingsTest {
         assertThat(connection.redact("user alice, password it or k3y, p@ss or p%40ss, within it: reader:p%40ss"))
                 .isEqualTo("user ***, password *** or ***, *** or ***, within ***: ***");
     }
+
+    /** Regression: a password with a malformed escape made redact() throw, so the one line became a stack trace. */
+    @Test
+    void aPasswordWithAMalformedEscapeIsStillMaskedInOneLine() {
+        ConnectionOptions connection = new ConnectionOptions();
+        connection.schemaRegistryUrl = "http://u:50%zz@registry:8081";
+        assertThat(connection.redact("refused u:50%zz and 50%zz")).isEqualTo("refused *** and ***");
+        for (List<String> command : COMMANDS) {
+            Run run = execute(command, "--schema-registry-url=http://u:50%zz@registry:8081");
+            assertThat(run.exit()).as(command.toString()).isEqualTo(2);
+            assertThat(run.err().lines()).as(command.toString()).singleElement();
+            assertThat(run.out() + run.err()).doesNotContain("50%zz").doesNotContain("zz\"");
+        }
+    }
 }

@@ -26,8 +26,16 @@ public final class RegistryUrl {
         }
         boolean web = uri.getScheme() != null
                 && (uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"));
-        if (!web || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        if (web && uri.getHost() == null) {
+            // java.net.URI takes "schema_registry:8081" as a registry-based authority, without a host
+            throw refused(stripped, " (no host name; one holds letters, digits, '-' and '.', never '_')");
+        }
+        if (!web || uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw refused(stripped, "");
+        }
+        if (uri.getRawPath() != null && uri.getRawPath().contains("@")) {
+            // "http://svc:pa/ss@registry": the password's '/' ended the authority; the rest would be shown as a path
+            throw refused(stripped, " (a '/' in the password must be written %2F)");
         }
         return uri;
     }

@@ -42,10 +42,10 @@ final class RestSchemaRegistry implements SchemaRegistry {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("SCHEMA_REGISTRY_URL (" + URL_CONFIG + ") " + e.getMessage());
         }
-        String userInfo = uri.getRawUserInfo();
+        String userInfo = uri.getUserInfo(); // percent-decoded; a '+' stays a '+' (URLDecoder made it a space)
         this.authorization = userInfo == null
                 ? null
-                : "Basic " + Base64.getEncoder().encodeToString(decode(userInfo).getBytes(StandardCharsets.UTF_8));
+                : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
         this.base = URI.create(uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
                 + (uri.getRawPath() == null ? "" : uri.getRawPath()));
     }
@@ -132,10 +132,6 @@ final class RestSchemaRegistry implements SchemaRegistry {
 
     private static String abbreviate(String body) {
         return body == null ? "" : body.length() > 200 ? body.substring(0, 200) + "…" : body;
-    }
-
-    private static String decode(String s) {
-        return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
     @Override

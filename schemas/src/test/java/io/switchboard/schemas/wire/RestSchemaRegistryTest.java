@@ -32,6 +32,7 @@ class RestSchemaRegistryTest {
     private final Map<String, Integer> idBySchema = new LinkedHashMap<>();
     private final List<String> requests = new ArrayList<>();
     private String url;
+    private String password = "s3cret";
 
     @BeforeEach
     void start() throws IOException {
@@ -50,7 +51,7 @@ class RestSchemaRegistryTest {
         String path = exchange.getRequestURI().getPath();
         requests.add(exchange.getRequestMethod() + " " + path);
         String expectedAuth =
-                "Basic " + Base64.getEncoder().encodeToString("svc:s3cret".getBytes(StandardCharsets.UTF_8));
+                "Basic " + Base64.getEncoder().encodeToString(("svc:" + password).getBytes(StandardCharsets.UTF_8));
         if (!expectedAuth.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
             reply(exchange, 401, "{\"error_code\":401,\"message\":\"Unauthorized\"}");
             return;
@@ -115,6 +116,17 @@ class RestSchemaRegistryTest {
         assertThat(requests).endsWith("GET /schemas/ids/100");
     }
 
+    /** Regression: a '+' in the URL's password was sent as a space (URLDecoder is for forms, not URLs). */
+    @Test
+    void aPasswordWithAPlusOrAnEscapeIsSentAsWritten() {
+        password = "p+a@ss";
+        SchemaRegistry registry = SchemaRegistry.forUrl(
+                "http://svc:p+a%40ss@127.0.0.1:" + server.getAddress().getPort());
+        assertThat(registry.idFor(
+                        "realtime.events-value", WireFormatTest.stepCompleted().getSchema()))
+                .isEqualTo(100);
+    }
+
     @Test
     void anIdTheRegistryDoesNotKnowIsUnknownSchemaId() {
         byte[] bytes = WireFormat.encode(7, WireFormatTest.stepCompleted());
@@ -159,6 +171,8 @@ class RestSchemaRegistryTest {
                 "http://svc:s3cret@[registry:8081",
                 "ftp://svc:s3cret@registry:8081",
                 "registry:8081",
+                "http://schema_registry:8081",
+                "http://svc:s3cret/x@registry:8081",
                 "http://svc:s3cret@registry:8081/?x=1")) {
             assertThatThrownBy(() -> SchemaRegistry.fromConfigs(java.util.Map.of(SchemaRegistry.URL_CONFIG, url)))
                     .as(url)
