@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -25,8 +26,9 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  */
 public final class FirstAssignments implements SmartLifecycle {
 
-    private final Set<Consumer<?, ?>> assigned =
-            Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+    /** Guarded by this: {@link #await} waits on this monitor and each first assignment wakes it. */
+    private final Set<Consumer<?, ?>> assigned = Collections.newSetFromMap(new IdentityHashMap<>());
+
     private final Supplier<KafkaListenerEndpointRegistry> registry;
     private int expected;
     private volatile boolean running;
@@ -85,20 +87,27 @@ public final class FirstAssignments implements SmartLifecycle {
         return expected;
     }
 
-    public int assigned() {
+    public synchronized int assigned() {
         return assigned.size();
     }
 
     /** Waits until every consumer has been assigned; false when {@code timeout} passed first. */
-    public boolean await(Duration timeout) throws InterruptedException {
+    public synchronized boolean await(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (assigned() < expected()) {
-            if (System.nanoTime() >= deadline) {
+        while (assigned.size() < expected) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
                 return false;
             }
-            Thread.sleep(50);
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
         return true;
+    }
+
+    private synchronized void assigned(Consumer<?, ?> consumer) {
+        if (assigned.add(consumer)) {
+            notifyAll();
+        }
     }
 
     final class Tracking implements ConsumerAwareRebalanceListener {
@@ -115,7 +124,7 @@ public final class FirstAssignments implements SmartLifecycle {
             } else if (delegate != null) {
                 delegate.onPartitionsAssigned(partitions);
             }
-            assigned.add(consumer);
+            assigned(consumer);
         }
 
         @Override
