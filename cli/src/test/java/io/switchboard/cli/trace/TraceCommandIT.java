@@ -128,9 +128,9 @@ class TraceCommandIT {
                 .until(() -> List.of("private-fiche-F" + RUN, "private-audit-P" + RUN, "private-audit-S" + RUN).stream()
                         .allMatch(channel -> pusher.delivered().stream()
                                 .anyMatch(d -> d.channel().equals(channel))));
-        // the first copy of "ok" is accepted, and its receipt written within milliseconds: a window from here on
-        // holds the second copy alone
-        Thread.sleep(1_500);
+        // once the first copy of "ok" has its acceptance receipt on the ledger, a window from here on holds the
+        // second copy alone
+        traceUntil("Pusher accepted it on private-audit-A" + RUN, "--event-id=" + RUN + "-ok");
         betweenCopies = Instant.now();
         // every request so far is answered: Pusher's next answer is for the "refused" event, the only one to come
         int requests = pusher.requests();
